@@ -1,0 +1,29 @@
+//! Verification of challenge signatures, behind one trait so that tools can check any chain.
+
+use std::fmt::Debug;
+
+use crate::{AccountId, ChallengeSignature, VerifyError};
+
+/// Checks that `signature` was made by `account` over `message` (the decoded challenge bytes).
+///
+/// Each chain crate provides one; the sandbox and the conformance kit use them through this trait.
+pub trait ChallengeVerifier: Send + Sync + Debug {
+    /// `Ok(())` when the signature is valid for the account and message.
+    fn verify(
+        &self,
+        account: &AccountId,
+        message: &[u8],
+        signature: &ChallengeSignature,
+    ) -> Result<(), VerifyError>;
+}
+
+impl<T: ChallengeVerifier + ?Sized> ChallengeVerifier for &T {
+    fn verify(
+        &self,
+        account: &AccountId,
+        message: &[u8],
+        signature: &ChallengeSignature,
+    ) -> Result<(), VerifyError> {
+        (**self).verify(account, message, signature)
+    }
+}
