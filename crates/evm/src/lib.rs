@@ -1,1 +1,20 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+
+mod alloy_adapter;
+mod eip191;
+mod error;
+mod key_file;
+mod keystore;
+mod kms;
+mod local;
+mod verify;
+
+pub use alloy_adapter::AlloyChallengeSigner;
+pub use eip191::eip191_hash;
+pub use error::{KeyError, KmsSignatureError};
+pub use kms::{DigestSigner, KmsSigner, RawEcdsaSignature, to_recoverable_signature};
+pub use local::{DEFAULT_DERIVATION_PATH, LocalEvmSigner};
+pub use verify::{EvmVerifier, recover, verify};
+
+/// Re-exported so that `AlloyChallengeSigner` users name the same trait version.
+pub use alloy_signer;

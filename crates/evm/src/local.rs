@@ -1,0 +1,204 @@
+//! The in-process secp256k1 key.
+
+use std::fmt;
+
+use alloy_signer_local::MnemonicBuilder;
+use async_trait::async_trait;
+use chainsig_core::{
+    AccountId, ChainId, Challenge, ChallengeSignature, ChallengeSigner, SignatureScheme,
+    SignerError,
+};
+use k256::ecdsa::SigningKey;
+use zeroize::Zeroizing;
+
+use crate::eip191::eip191_hash;
+use crate::error::KeyError;
+use crate::key_file::{KeyFileKind, classify, parse_hex_key};
+
+/// The BIP-44 path of the first Ethereum account, used when a mnemonic comes without one.
+pub const DEFAULT_DERIVATION_PATH: &str = "m/44'/60'/0'/0/0";
+
+/// A secp256k1 private key held in this process, signing with EIP-191 `personal_sign`.
+///
+/// Signatures are 65 bytes r‖s‖v with v = 27/28 and low s, deterministic (RFC 6979). The key is
+/// zeroized on drop, the type is not `Clone` (share it behind an `Arc`), and `Debug` shows the
+/// account only.
+///
+/// ```
+/// use chainsig_core::{Challenge, ChallengeSigner};
+/// use chainsig_evm::LocalEvmSigner;
+///
+/// # tokio_test_block_on(async {
+/// let signer = LocalEvmSigner::from_hex(
+///     "0xa76a939a40391bec11bb627c135d249fb5f36ca49249fa2bf5c4928d206ca7e8",
+/// )?;
+/// assert_eq!(signer.account().to_string(), "eip155:1:0x8facB46919Ee73D84F1641E74C5fBB63647fCF3E");
+///
+/// let challenge = Challenge::from_base64("aGVsbG8=")?;
+/// let signature = signer.sign_challenge(&challenge).await?;
+/// chainsig_evm::verify(signer.account(), challenge.bytes(), &signature)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # });
+/// # fn tokio_test_block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+/// # }
+/// ```
+///
+/// # Security
+///
+/// Keep the signer in one place and hand out `Arc<LocalEvmSigner>`; every copy of a key is one
+/// more place it can leak from.
+pub struct LocalEvmSigner {
+    key: SigningKey,
+    account: AccountId,
+}
+
+impl LocalEvmSigner {
+    /// A fresh random key from the operating system's RNG, on `eip155:1`.
+    pub fn random() -> Self {
+        Self::from_signing_key(SigningKey::random(&mut rand_core::OsRng))
+    }
+
+    /// From the 32 raw bytes of the private key.
+    pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, KeyError> {
+        let key = SigningKey::from_bytes(bytes.into()).map_err(|_| KeyError::OutOfRange)?;
+        Ok(Self::from_signing_key(key))
+    }
+
+    /// From hex text: 64 hex digits, optionally `0x`-prefixed, surrounding whitespace ignored.
+    pub fn from_hex(text: &str) -> Result<Self, KeyError> {
+        let bytes = parse_hex_key(text)?;
+        Self::from_bytes(&bytes)
+    }
+
+    /// From an Ethereum keystore v3 JSON document (scrypt or pbkdf2, aes-128-ctr) and its password.
+    pub fn from_keystore_json(json: &str, password: &[u8]) -> Result<Self, KeyError> {
+        let (bytes, declared) = crate::keystore::decrypt(json, password)?;
+        let signer = Self::from_bytes(&bytes)?;
+        if let Some(declared) = declared {
+            let declared = declared.trim_start_matches("0x").to_ascii_lowercase();
+            if declared != hex::encode(signer.address()) {
+                return Err(KeyError::Keystore(
+                    "the decrypted key does not match the file's `address`".into(),
+                ));
+            }
+        }
+        Ok(signer)
+    }
+
+    /// From a BIP-39 English mnemonic, an optional BIP-39 passphrase, and a BIP-32 derivation
+    /// path ([`DEFAULT_DERIVATION_PATH`] when `None`).
+    pub fn from_mnemonic(
+        phrase: &str,
+        passphrase: Option<&str>,
+        path: Option<&str>,
+    ) -> Result<Self, KeyError> {
+        let mut builder = MnemonicBuilder::english()
+            .phrase(phrase.trim())
+            .derivation_path(path.unwrap_or(DEFAULT_DERIVATION_PATH))
+            // The inner error may quote the path; ours never does (a path is not secret, but
+            // the mnemonic parser's errors can quote words, so no inner text is passed on).
+            .map_err(|_| KeyError::Mnemonic("the derivation path is not a valid BIP-32 path"))?;
+        if let Some(passphrase) = passphrase {
+            builder = builder.password(passphrase);
+        }
+        let signer = builder.build().map_err(|_| {
+            KeyError::Mnemonic("not a valid BIP-39 English phrase (word list or checksum)")
+        })?;
+        Ok(Self::from_signing_key(signer.into_credential()))
+    }
+
+    /// From the text of a key file: 0x-hex, or keystore v3 JSON (which needs `password`).
+    ///
+    /// Another chain's key (a solana-keygen array, a base58 Solana secret) is refused with
+    /// [`KeyError::WrongChain`].
+    pub fn from_key_file_contents(text: &str, password: Option<&[u8]>) -> Result<Self, KeyError> {
+        match classify(text)? {
+            KeyFileKind::Keystore => {
+                let password = password.ok_or(KeyError::PasswordRequired)?;
+                Self::from_keystore_json(text, password)
+            }
+            KeyFileKind::Hex => Self::from_hex(text),
+        }
+    }
+
+    /// From a k256 signing key.
+    pub fn from_signing_key(key: SigningKey) -> Self {
+        let address = address_of(key.verifying_key());
+        let account = AccountId::from_evm_address(ChainId::eip155(1), address)
+            .unwrap_or_else(|_| unreachable!("eip155:1 is an EVM chain"));
+        Self { key, account }
+    }
+
+    /// Moves the signer to another EVM chain (the key and address stay the same).
+    pub fn with_chain(mut self, chain: ChainId) -> Result<Self, KeyError> {
+        self.account = AccountId::from_evm_address(chain, self.address())?;
+        Ok(self)
+    }
+
+    /// The 20-byte address.
+    pub fn address(&self) -> [u8; 20] {
+        self.account
+            .evm_address()
+            .unwrap_or_else(|| unreachable!("EVM accounts have an address"))
+    }
+
+    /// The private key as `0x`-prefixed hex, for writing a key file.
+    pub fn to_hex(&self) -> Zeroizing<String> {
+        let bytes = Zeroizing::new(self.key.to_bytes());
+        Zeroizing::new(format!("0x{}", hex::encode(bytes.as_slice())))
+    }
+
+    /// Signs `message` with EIP-191 `personal_sign`, synchronously.
+    pub fn sign_message_sync(&self, message: &[u8]) -> [u8; 65] {
+        let hash = eip191_hash(message);
+        // k256 signs low-s (its ECDSA normalizes s and adjusts the recovery id accordingly);
+        // the interop vectors check it.
+        let (signature, recid) = self
+            .key
+            .sign_prehash_recoverable(&hash)
+            .unwrap_or_else(|_| unreachable!("a 32-byte prehash is always accepted"));
+        let mut out = [0u8; 65];
+        out[..64].copy_from_slice(&signature.to_bytes());
+        out[64] = 27 + recid.is_y_odd() as u8;
+        out
+    }
+}
+
+/// The address of a public key: the last 20 bytes of keccak256 of its uncompressed coordinates.
+pub(crate) fn address_of(key: &k256::ecdsa::VerifyingKey) -> [u8; 20] {
+    use sha3::{Digest, Keccak256};
+    let point = key.to_encoded_point(false);
+    let hash = Keccak256::digest(&point.as_bytes()[1..]);
+    let mut out = [0u8; 20];
+    out.copy_from_slice(&hash[12..]);
+    out
+}
+
+#[async_trait]
+impl ChallengeSigner for LocalEvmSigner {
+    fn account(&self) -> &AccountId {
+        &self.account
+    }
+
+    fn scheme(&self) -> SignatureScheme {
+        SignatureScheme::Eip191Secp256k1
+    }
+
+    async fn sign_challenge(
+        &self,
+        challenge: &Challenge,
+    ) -> Result<ChallengeSignature, SignerError> {
+        let bytes = self.sign_message_sync(challenge.bytes());
+        ChallengeSignature::new(SignatureScheme::Eip191Secp256k1, bytes)
+            .map_err(|e| SignerError::InvalidSignature(e.to_string()))
+    }
+}
+
+impl fmt::Debug for LocalEvmSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalEvmSigner")
+            .field("account", &self.account.to_string())
+            .finish()
+    }
+}
