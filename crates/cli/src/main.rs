@@ -1,1 +1,28 @@
-fn main() {}
+//! `chainsig`: sign and verify OffBlocks challenges from the command line.
+//!
+//! Exit codes: 0 success, 1 verification failure, 2 usage or input error.
+
+mod chain;
+mod cli;
+mod commands;
+mod error;
+mod input;
+mod keys;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err}");
+            if let Some(hint) = err.hint() {
+                eprintln!("hint: {hint}");
+            }
+            err.exit_code()
+        }
+    }
+}

@@ -19,7 +19,10 @@ use k256::ecdsa::SigningKey;
 /// async trait itself, with no executor in the way.
 fn ready<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
-    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
         Poll::Ready(out) => out,
         Poll::Pending => unreachable!("local signing completes on first poll"),
     }
@@ -37,18 +40,31 @@ fn sign(c: &mut Criterion) {
         let challenge = Challenge::from_bytes(bytes.clone()).unwrap();
         let hash = eip191_hash(&bytes);
 
-        group.bench_with_input(BenchmarkId::new("chainsig_sign_challenge", len), &challenge, |b, ch| {
-            b.iter(|| ready(signer.sign_challenge(black_box(ch))).unwrap())
-        });
-        group.bench_with_input(BenchmarkId::new("k256_sign_prehash_recoverable", len), &hash, |b, h| {
-            b.iter(|| raw.sign_prehash_recoverable(black_box(h)).unwrap())
-        });
-        group.bench_with_input(BenchmarkId::new("k256_eip191_hash_and_sign", len), &bytes, |b, m| {
-            b.iter(|| raw.sign_prehash_recoverable(&eip191_hash(black_box(m))).unwrap())
-        });
-        group.bench_with_input(BenchmarkId::new("alloy_sign_message_sync", len), &bytes, |b, m| {
-            b.iter(|| alloy.sign_message_sync(black_box(m)).unwrap())
-        });
+        group.bench_with_input(
+            BenchmarkId::new("chainsig_sign_challenge", len),
+            &challenge,
+            |b, ch| b.iter(|| ready(signer.sign_challenge(black_box(ch))).unwrap()),
+        );
+        group.bench_with_input(
+            BenchmarkId::new("k256_sign_prehash_recoverable", len),
+            &hash,
+            |b, h| b.iter(|| raw.sign_prehash_recoverable(black_box(h)).unwrap()),
+        );
+        group.bench_with_input(
+            BenchmarkId::new("k256_eip191_hash_and_sign", len),
+            &bytes,
+            |b, m| {
+                b.iter(|| {
+                    raw.sign_prehash_recoverable(&eip191_hash(black_box(m)))
+                        .unwrap()
+                })
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("alloy_sign_message_sync", len),
+            &bytes,
+            |b, m| b.iter(|| alloy.sign_message_sync(black_box(m)).unwrap()),
+        );
     }
     group.finish();
 }

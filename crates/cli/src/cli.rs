@@ -1,0 +1,128 @@
+//! The command-line contract. Other tools call it: change it only compatibly.
+
+use std::path::PathBuf;
+
+use chainsig_core::ChainId;
+use clap::{Args, Parser, Subcommand};
+
+use crate::chain::parse_chain;
+
+const EXAMPLES: &str = "\
+Examples:
+  chainsig keygen --chain evm --out customer.key
+  chainsig address --chain evm --key-file customer.key
+  chainsig sign --chain evm --key-file customer.key --challenge aGVsbG8=
+  chainsig sign --chain solana --key-file id.json --challenge-file challenge.b64
+  chainsig verify --chain evm --account 0x8facB46919Ee73D84F1641E74C5fBB63647fCF3E \\
+      --challenge aGVsbG8= --signature 0x…
+
+Exit codes: 0 success, 1 signature not valid, 2 usage or input error.";
+
+/// Sign and verify OffBlocks challenges with EVM and Solana keys.
+#[derive(Debug, Parser)]
+#[command(name = "chainsig", version, about, after_help = EXAMPLES)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Write a new key file (mode 0600; never overwrites) and print its account.
+    #[command(after_help = "Example:\n  chainsig keygen --chain solana --out id.json")]
+    Keygen(KeygenArgs),
+    /// Print the account of a key: {"account": "<CAIP-10>", "address": "<address>"}.
+    #[command(
+        after_help = "Example:\n  chainsig address --chain eip155:324 --key-file customer.key"
+    )]
+    Address(AddressArgs),
+    /// Sign a base64 challenge with a key; prints the signature as JSON.
+    #[command(
+        after_help = "Example:\n  chainsig sign --chain evm --key-file customer.key --challenge aGVsbG8="
+    )]
+    Sign(SignArgs),
+    /// Verify a signature over a base64 challenge: {"valid": true|false}, exit 0 or 1.
+    #[command(
+        after_help = "Example:\n  chainsig verify --chain solana --account 7S3P4HxJpyyigGzodYwHtCxZyUQe9JiBMHyRWXArAaKv \\\n      --challenge aGVsbG8= --signature <base64>"
+    )]
+    Verify(VerifyArgs),
+}
+
+/// `--chain`.
+#[derive(Debug, Args)]
+pub(crate) struct ChainArg {
+    /// CAIP-2 chain id (`eip155:<n>`, `solana:<genesis>`) or `evm` (= eip155:1) or `solana` (= mainnet).
+    #[arg(long, value_parser = parse_chain, value_name = "CHAIN")]
+    pub(crate) chain: ChainId,
+}
+
+/// Where the key comes from. Never a plain argument: arguments show up in `ps` and shell history.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub(crate) struct KeySource {
+    /// File holding the key: EVM 0x-hex or keystore v3 JSON; Solana a solana-keygen JSON array.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) key_file: Option<PathBuf>,
+    /// Environment variable holding the key, in the same formats as --key-file.
+    #[arg(long, value_name = "VAR")]
+    pub(crate) key_env: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct KeyArgs {
+    #[command(flatten)]
+    pub(crate) source: KeySource,
+    /// Environment variable holding the password of an EVM keystore v3 file.
+    #[arg(long, value_name = "VAR")]
+    pub(crate) password_env: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct KeygenArgs {
+    #[command(flatten)]
+    pub(crate) chain: ChainArg,
+    /// Where to write the new key file.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AddressArgs {
+    #[command(flatten)]
+    pub(crate) chain: ChainArg,
+    #[command(flatten)]
+    pub(crate) key: KeyArgs,
+}
+
+#[derive(Debug, Args)]
+#[group(id = "challenge_source", required = true, multiple = false, args = ["challenge", "challenge_file"])]
+pub(crate) struct SignArgs {
+    #[command(flatten)]
+    pub(crate) chain: ChainArg,
+    #[command(flatten)]
+    pub(crate) key: KeyArgs,
+    /// The challenge as the API sent it: standard base64 with padding.
+    #[arg(long, value_name = "B64")]
+    pub(crate) challenge: Option<String>,
+    /// File holding the base64 challenge, or `-` for standard input.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) challenge_file: Option<PathBuf>,
+    /// Solana: sign bytes shaped like a transaction or an off-chain message (refused by default).
+    #[arg(long)]
+    pub(crate) allow_transaction_shaped: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    #[command(flatten)]
+    pub(crate) chain: ChainArg,
+    /// The signer: an address (0x… or base58) or a CAIP-10 account id.
+    #[arg(long, value_name = "ADDRESS_OR_CAIP10")]
+    pub(crate) account: String,
+    /// The challenge as the API sent it: standard base64 with padding.
+    #[arg(long, value_name = "B64")]
+    pub(crate) challenge: String,
+    /// The signature: base64, 0x-hex (or bare hex, or base58 for Solana).
+    #[arg(long, value_name = "B64_OR_0xHEX")]
+    pub(crate) signature: String,
+}

@@ -1,0 +1,26 @@
+//! One module per subcommand.
+
+mod address;
+mod keygen;
+mod sign;
+mod verify;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::error::CliError;
+
+/// Runs the parsed command; the exit code on success may still be 1 (`verify` of a bad signature).
+pub(crate) fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    match cli.command {
+        Command::Keygen(args) => keygen::run(args),
+        Command::Address(args) => address::run(args),
+        Command::Sign(args) => sign::run(args),
+        Command::Verify(args) => verify::run(args),
+    }
+}
+
+/// Prints one JSON object on stdout.
+fn print_json(value: &serde_json::Value) {
+    println!("{value}");
+}

@@ -1,0 +1,43 @@
+//! Sign an OffBlocks-style challenge with a fresh EVM key and a fresh Solana key, verify both,
+//! and print what a wallet backend would send to `/challenge/sign`.
+//!
+//! `cargo run --example sign_challenge`
+
+use chainsig::evm::LocalEvmSigner;
+use chainsig::solana::LocalSolanaSigner;
+use chainsig::{Challenge, ChallengeSigner};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // The session-key challenge from OffBlocks' sandbox docs: base64 of a UUID's text.
+    let challenge = Challenge::from_base64("NWRmMzU5ZjAtZDI5OS00MGExLTgwMjMtMTdjNzdhNTAxNDRj")?;
+    println!(
+        "challenge bytes: {:?} ({} bytes)\n",
+        challenge.as_text().unwrap_or("<binary>"),
+        challenge.len()
+    );
+
+    let signers: Vec<Box<dyn ChallengeSigner>> = vec![
+        Box::new(LocalEvmSigner::random()),
+        Box::new(LocalSolanaSigner::random()),
+    ];
+    for signer in &signers {
+        let signature = signer.sign_challenge(&challenge).await?;
+        match signer.account().chain().namespace() {
+            "eip155" => chainsig::evm::verify(signer.account(), challenge.bytes(), &signature)?,
+            _ => chainsig::solana::verify(signer.account(), challenge.bytes(), &signature)?,
+        }
+        let body = serde_json::json!({
+            "chainId": signer.account().to_string(),
+            "challenge": challenge.as_base64(),
+            "signature": signature.to_base64(),
+        });
+        println!(
+            "{} ({}), verified:\n{}\n",
+            signer.account(),
+            signature.scheme(),
+            serde_json::to_string_pretty(&body)?
+        );
+    }
+    Ok(())
+}
