@@ -5,6 +5,7 @@ mod challenge;
 mod error;
 mod signature;
 mod signer;
+mod siwx;
 mod verifier;
 
 #[cfg(feature = "testkit")]
@@ -15,6 +16,7 @@ pub use challenge::{Challenge, ChallengeKind};
 pub use error::{CaipError, ChallengeError, SignatureError, SignerError, VerifyError};
 pub use signature::{ChallengeSignature, SignatureScheme};
 pub use signer::ChallengeSigner;
+pub use siwx::{SiwxError, SiwxMessage, format_siwx_time};
 pub use verifier::ChallengeVerifier;
 
 /// Re-exported so that implementors of [`ChallengeSigner`] use the same macro version.
