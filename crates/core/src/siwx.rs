@@ -302,10 +302,10 @@ impl SiwxMessage {
                 self.issued_at
             )));
         }
-        if let Some(text) = &self.not_before {
-            if parse_time(text, "Not Before")? > now + skew {
-                return Err(SiwxError::NotValidNow(format!("not valid before {text}")));
-            }
+        if let Some(text) = &self.not_before
+            && parse_time(text, "Not Before")? > now + skew
+        {
+            return Err(SiwxError::NotValidNow(format!("not valid before {text}")));
         }
         Ok(())
     }
