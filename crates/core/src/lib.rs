@@ -3,6 +3,7 @@
 mod caip;
 mod challenge;
 mod error;
+pub mod offblocks;
 mod signature;
 mod signer;
 mod siwx;
