@@ -1,0 +1,186 @@
+//! Credentials, bearer tokens, the registered request-signing key, and the middleware that checks
+//! every business request: token, RFC 9421 signature, `Content-Digest`.
+
+use std::sync::{Arc, RwLock};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::Response;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chainsig_httpsig::{P384VerifyingKey, Verifier};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::counters::Counters;
+use crate::error::ApiError;
+use crate::server::App;
+
+/// JWT claims of a sandbox token (OffBlocks' tokens are HS256 with `exp`; treat them as opaque).
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sub: String,
+    exp: u64,
+    iat: u64,
+    jti: String,
+}
+
+/// Issues and checks HS256 tokens.
+pub(crate) struct Tokens {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tokens(<hs256 secret>)")
+    }
+}
+
+impl Tokens {
+    pub(crate) fn new() -> Self {
+        let secret: [u8; 32] = rand::random();
+        let mut validation = Validation::new(Algorithm::HS256);
+        // Expiry is checked against the sandbox's injectable clock, not the system clock.
+        validation.validate_exp = false;
+        validation.required_spec_claims.clear();
+        Self {
+            encoding: EncodingKey::from_secret(&secret),
+            decoding: DecodingKey::from_secret(&secret),
+            validation,
+        }
+    }
+
+    pub(crate) fn issue(&self, api_key: &str, now: u64, ttl: u64) -> Result<(String, u64), ApiError> {
+        let exp = now + ttl;
+        let claims = Claims { sub: api_key.to_owned(), exp, iat: now, jti: Uuid::new_v4().to_string() };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "cannot issue a token"))?;
+        Ok((token, exp))
+    }
+
+    fn check(&self, token: &str, now: u64) -> Result<(), ApiError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|_| ApiError::unauthorized("the bearer token is not valid"))?;
+        if data.claims.exp <= now {
+            return Err(ApiError::unauthorized("the bearer token has expired; get a new one from /auth/token"));
+        }
+        Ok(())
+    }
+}
+
+/// API credentials, compared by hash so that the comparison does not leak the secret's prefix.
+#[derive(Clone)]
+pub(crate) struct Credentials {
+    pub(crate) api_key: String,
+    pub(crate) api_secret: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials").field("api_key", &self.api_key).finish_non_exhaustive()
+    }
+}
+
+impl Credentials {
+    pub(crate) fn matches(&self, api_key: &str, api_secret: &str) -> bool {
+        let h = |s: &str| Sha256::digest(s.as_bytes());
+        (h(api_key) == h(&self.api_key)) & (h(api_secret) == h(&self.api_secret))
+    }
+}
+
+/// The registered request-signing key. `PUT /auth/signing` replaces it (as the real endpoint
+/// "updates" it); registering the same key again returns the same id.
+#[derive(Debug, Default)]
+pub(crate) struct SigningKeys {
+    current: RwLock<Option<(String, Vec<u8>, P384VerifyingKey)>>,
+}
+
+impl SigningKeys {
+    pub(crate) fn register(&self, key: P384VerifyingKey) -> String {
+        let der = key.to_public_key_der();
+        let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
+        if let Some((id, existing, _)) = current.as_ref()
+            && *existing == der
+        {
+            return id.clone();
+        }
+        let id = Uuid::new_v4().to_string();
+        *current = Some((id.clone(), der, key));
+        id
+    }
+
+    fn resolve(&self, keyid: &str) -> Option<P384VerifyingKey> {
+        let current = self.current.read().unwrap_or_else(|e| e.into_inner());
+        current.as_ref().filter(|(id, _, _)| id == keyid).map(|(_, _, key)| key.clone())
+    }
+}
+
+/// Builds the request verifier over the registered keys.
+pub(crate) fn verifier(keys: Arc<SigningKeys>, clock_skew: u64, max_age: u64) -> Verifier {
+    let resolver = move |keyid: &str| keys.resolve(keyid);
+    Verifier::new(resolver).with_scheme("http").with_clock_skew(clock_skew).with_max_age(Some(max_age))
+}
+
+/// Decodes `PUT /auth/signing`'s key: base64 of the SPKI PEM text (A4).
+pub(crate) fn decode_public_key(base64_pem: &str) -> Result<P384VerifyingKey, ApiError> {
+    let pem = STANDARD
+        .decode(base64_pem.trim())
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(|| ApiError::bad_request("invalid_public_key", "publicKey must be base64 of a PEM public key"))?;
+    P384VerifyingKey::from_public_key_pem(&pem)
+        .map_err(|e| ApiError::bad_request("invalid_public_key", format!("publicKey: {e}")))
+}
+
+fn bearer(request: &Request) -> Option<&str> {
+    request.headers().get(axum::http::header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
+}
+
+/// Checks only the bearer token (for `/auth/signing`, which cannot be signed with a key that is
+/// not registered yet).
+pub(crate) async fn require_token(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    match bearer(&request).map(|t| app.tokens.check(t, app.clock.unix())) {
+        Some(Ok(())) => next.run(request).await,
+        Some(Err(e)) => reject(&app.counters, e),
+        None => reject(&app.counters, ApiError::unauthorized("missing `Authorization: Bearer <token>`")),
+    }
+}
+
+/// Checks a business request: bearer token, then the RFC 9421 signature made with the registered
+/// key over the profile's components, then `Content-Digest` against the body.
+pub(crate) async fn authenticate(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    // The outer layer already read the body within the limit: this only takes the bytes.
+    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let request = Request::from_parts(parts, Body::from(body.clone()));
+    let now = app.clock.unix();
+    match bearer(&request).map(|t| app.tokens.check(t, now)) {
+        Some(Ok(())) => {}
+        Some(Err(e)) => return reject(&app.counters, e),
+        None => return reject(&app.counters, ApiError::unauthorized("missing `Authorization: Bearer <token>`")),
+    }
+    let (parts, _) = request.into_parts();
+    if let Err(e) = app.verifier.verify(&parts, &body, now) {
+        tracing::debug!(error = %e, "request signature refused");
+        return reject(&app.counters, ApiError::bad_request("invalid_signature", format!("Invalid request signature: {e}")));
+    }
+    next.run(Request::from_parts(parts, Body::from(body))).await
+}
+
+/// Reads a request's body as JSON of `T`, with the error shape of the sandbox. serde's message
+/// names the field that is missing, unknown or of the wrong type.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request("invalid_json", format!("malformed JSON body: {e}")))
+}
+
+fn reject(counters: &Counters, error: ApiError) -> Response {
+    Counters::bump(&counters.rejected_requests);
+    axum::response::IntoResponse::into_response(error)
+}

@@ -1,0 +1,206 @@
+//! The endpoints (`offblocks-api.md` 1.7 rows 1, 4, 6-10, 12-22).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chainsig_core::offblocks::{CHALLENGE_FIELD, LIST_ITEMS_FIELD, SIGNING_KEY_ID_FIELD};
+use serde_json::json;
+
+use crate::auth::{decode_public_key, parse_json};
+use crate::counters::Counters;
+use crate::error::ApiError;
+use crate::models::{CreateAccount, CreateCustomer, RegisterSigningKey, SignChallenge, TokenRequest};
+use crate::server::App;
+use crate::store::SignOutcome;
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+/// `POST /auth/token`.
+pub(crate) async fn token(State(app): State<Arc<App>>, body: Bytes) -> Result<Response> {
+    // A generic message: serde's could quote the secret.
+    let request: TokenRequest = serde_json::from_slice(&body).map_err(|_| {
+        ApiError::bad_request("invalid_json", "expected {\"apiKey\": \"<uuid>\", \"apiSecret\": \"<secret>\"}")
+    })?;
+    if !app.credentials.matches(&request.api_key, &request.api_secret) {
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "Invalid credentials"));
+    }
+    let (token, expires_at) = app.tokens.issue(&request.api_key, app.clock.unix(), app.config.token_ttl.as_secs())?;
+    Ok(Json(json!({ "token": token, "expiresAt": expires_at, "tokenType": "Bearer" })).into_response())
+}
+
+/// `PUT /auth/signing`.
+pub(crate) async fn register_signing_key(State(app): State<Arc<App>>, body: Bytes) -> Result<Response> {
+    let request: RegisterSigningKey = parse_json(&body)?;
+    let key = decode_public_key(&request.public_key)?;
+    let key_id = app.signing_keys.register(key);
+    Ok(Json(json!({ SIGNING_KEY_ID_FIELD: key_id })).into_response())
+}
+
+/// `POST /customers`.
+pub(crate) async fn create_customer(State(app): State<Arc<App>>, body: Bytes) -> Result<Response> {
+    let request: CreateCustomer = parse_json(&body)?;
+    let customer = app.store().create_customer(
+        &request.chain_id,
+        &request.external_id,
+        &app.origin,
+        app.clock.now(),
+        &app.timings,
+    )?;
+    Counters::bump(&app.counters.customers);
+    Counters::bump(&app.counters.challenges_issued);
+    Ok((StatusCode::CREATED, Json(customer)).into_response())
+}
+
+/// `GET /customers`.
+pub(crate) async fn list_customers(State(app): State<Arc<App>>) -> Response {
+    let items = app.store().list_customers(app.clock.now());
+    Json(json!({ LIST_ITEMS_FIELD: items })).into_response()
+}
+
+/// `GET /customers/{id}`.
+pub(crate) async fn get_customer(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
+    Ok(Json(app.store().get_customer(&id, app.clock.now())?).into_response())
+}
+
+/// `GET /customers/{id}/challenge`.
+pub(crate) async fn customer_challenge(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
+    let challenge = app.store().customer_challenge(&id, &app.origin, app.clock.now(), &app.timings)?;
+    Counters::bump(&app.counters.challenges_issued);
+    Ok(Json(json!({ CHALLENGE_FIELD: challenge })).into_response())
+}
+
+fn sign_outcome(app: &App, outcome: SignOutcome) -> Result<Response> {
+    match outcome {
+        SignOutcome::Verified => {
+            Counters::bump(&app.counters.challenges_verified);
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }
+        SignOutcome::Rejected(error) => {
+            Counters::bump(&app.counters.challenges_rejected);
+            if error.code != "stale_challenge" {
+                // A bad signature or an expired challenge re-issues one.
+                Counters::bump(&app.counters.challenges_issued);
+            }
+            Err(error)
+        }
+    }
+}
+
+/// `POST /customers/{id}/challenge/sign`.
+pub(crate) async fn sign_customer_challenge(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response> {
+    let request: SignChallenge = parse_json(&body)?;
+    let outcome = app.store().sign_customer_challenge(
+        &id,
+        &request.chain_id,
+        &request.challenge,
+        &request.signature,
+        &app.origin,
+        app.clock.now(),
+        &app.timings,
+    )?;
+    sign_outcome(&app, outcome)
+}
+
+/// `POST /customers/{id}/accounts`.
+pub(crate) async fn create_account(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response> {
+    let request: CreateAccount = parse_json(&body)?;
+    let account = app.store().create_account(&id, &request.kind, &request.currencies, app.clock.now(), &app.timings)?;
+    Counters::bump(&app.counters.accounts);
+    if account.challenge.is_some() {
+        Counters::bump(&app.counters.challenges_issued);
+    }
+    Ok((StatusCode::CREATED, Json(account)).into_response())
+}
+
+/// `GET /customers/{id}/accounts`.
+pub(crate) async fn list_customer_accounts(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
+    let items = app.store().list_accounts(Some(&id), app.clock.now())?;
+    Ok(Json(json!({ LIST_ITEMS_FIELD: items })).into_response())
+}
+
+/// `GET /accounts`.
+pub(crate) async fn list_accounts(State(app): State<Arc<App>>) -> Result<Response> {
+    let items = app.store().list_accounts(None, app.clock.now())?;
+    Ok(Json(json!({ LIST_ITEMS_FIELD: items })).into_response())
+}
+
+/// `GET /accounts/{id}`.
+pub(crate) async fn get_account(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
+    Ok(Json(app.store().get_account(&id, app.clock.now())?).into_response())
+}
+
+/// `GET /accounts/{id}/challenge`.
+pub(crate) async fn account_challenge(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
+    let challenge = app.store().account_challenge(&id, app.clock.now(), &app.timings)?;
+    Counters::bump(&app.counters.challenges_issued);
+    Ok(Json(json!({ CHALLENGE_FIELD: challenge })).into_response())
+}
+
+/// `POST /accounts/{id}/challenge/sign`.
+pub(crate) async fn sign_account_challenge(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response> {
+    let request: SignChallenge = parse_json(&body)?;
+    let outcome = app.store().sign_account_challenge(
+        &id,
+        &request.chain_id,
+        &request.challenge,
+        &request.signature,
+        app.clock.now(),
+        &app.timings,
+    )?;
+    sign_outcome(&app, outcome)
+}
+
+/// `PATCH /accounts/{id}/deactivate`.
+pub(crate) async fn deactivate_account(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
+    Ok(Json(app.store().set_account_active(&id, false, app.clock.now())?).into_response())
+}
+
+/// `PATCH /accounts/{id}/activate`.
+pub(crate) async fn activate_account(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
+    Ok(Json(app.store().set_account_active(&id, true, app.clock.now())?).into_response())
+}
+
+/// `DELETE /accounts/{id}`: answers the account with its deletion challenge.
+pub(crate) async fn close_account(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
+    let account = app.store().close_account(&id, app.clock.now(), &app.timings)?;
+    Counters::bump(&app.counters.challenges_issued);
+    Ok(Json(account).into_response())
+}
+
+/// `PATCH /simulator/customers/{id}/verify`.
+pub(crate) async fn simulator_verify(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
+    app.store().simulate_kyc(&id, true, app.clock.now())?;
+    Ok(StatusCode::ACCEPTED.into_response())
+}
+
+/// `PATCH /simulator/customers/{id}/reject`.
+pub(crate) async fn simulator_reject(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
+    app.store().simulate_kyc(&id, false, app.clock.now())?;
+    Ok(StatusCode::ACCEPTED.into_response())
+}
+
+/// Unknown paths.
+pub(crate) async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+}
+
+/// Known paths with the wrong method.
+pub(crate) async fn method_not_allowed() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method")
+}

@@ -1,0 +1,20 @@
+#![doc = include_str!("../README.md")]
+
+mod auth;
+mod clock;
+mod config;
+mod counters;
+mod error;
+mod faults;
+mod handlers;
+mod idempotency;
+mod models;
+mod server;
+mod store;
+
+pub use clock::{Clock, OffsetClock, SystemClock};
+pub use config::SandboxConfig;
+pub use counters::CounterSnapshot;
+pub use faults::{FaultConfig, FaultKind};
+pub use server::{Sandbox, SandboxError, SandboxHandle};
+pub use store::SUPPORTED_CURRENCIES;

@@ -1,0 +1,236 @@
+//! Starting, addressing and stopping a sandbox.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post, put};
+use chainsig_core::offblocks::API_PREFIX;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+use crate::auth::{Credentials, SigningKeys, Tokens, authenticate, require_token, verifier};
+use crate::config::SandboxConfig;
+use crate::counters::{CounterSnapshot, Counters};
+use crate::error::ApiError;
+use crate::faults::{FaultInjector, inject};
+use crate::handlers as h;
+use crate::idempotency::{IdempotencyStore, idempotency};
+use crate::store::{Origin, Store, Timings};
+
+/// Shared state of a running sandbox.
+pub(crate) struct App {
+    pub(crate) config: SandboxConfig,
+    pub(crate) clock: Arc<dyn crate::Clock>,
+    pub(crate) credentials: Credentials,
+    pub(crate) tokens: Tokens,
+    pub(crate) signing_keys: Arc<SigningKeys>,
+    pub(crate) verifier: chainsig_httpsig::Verifier,
+    pub(crate) idempotency: IdempotencyStore,
+    pub(crate) faults: FaultInjector,
+    pub(crate) counters: Counters,
+    pub(crate) origin: Origin,
+    pub(crate) timings: Timings,
+    store: Mutex<Store>,
+}
+
+impl App {
+    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Failure to start a sandbox.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SandboxError {
+    /// The listen address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// A local OffBlocks-compatible API.
+#[derive(Debug)]
+pub struct Sandbox;
+
+impl Sandbox {
+    /// Binds `config.listen` and serves in the background until the handle is shut down or dropped.
+    pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| SandboxError::Bind { addr: config.listen, source })?;
+        let local = listener.local_addr().map_err(|source| SandboxError::Bind { addr: config.listen, source })?;
+        let public = if local.ip().is_unspecified() { SocketAddr::from(([127, 0, 0, 1], local.port())) } else { local };
+
+        let credentials = Credentials {
+            api_key: config.api_key.clone().unwrap_or_else(|| Uuid::new_v4().to_string()),
+            api_secret: config.api_secret.clone().unwrap_or_else(|| hex::encode(rand::random::<[u8; 20]>())),
+        };
+        let signing_keys = Arc::new(SigningKeys::default());
+        let app = Arc::new(App {
+            clock: config.clock.clone(),
+            verifier: verifier(
+                signing_keys.clone(),
+                config.clock_skew.as_secs(),
+                config.max_signature_age.as_secs(),
+            ),
+            credentials: credentials.clone(),
+            tokens: Tokens::new(),
+            signing_keys,
+            idempotency: IdempotencyStore::default(),
+            faults: FaultInjector::new(config.faults.clone()),
+            counters: Counters::default(),
+            origin: Origin { domain: public.to_string(), uri: format!("http://{public}") },
+            timings: Timings {
+                challenge_ttl: config.challenge_ttl,
+                screening_delay: config.screening_delay,
+                deployment_delay: config.deployment_delay,
+            },
+            store: Mutex::new(Store::default()),
+            config,
+        });
+
+        let router = router(app.clone());
+        let (shutdown, signal) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let serve = axum::serve(listener, router).with_graceful_shutdown(async {
+                let _ = signal.await;
+            });
+            if let Err(e) = serve.await {
+                tracing::error!(error = %e, "sandbox server stopped");
+            }
+        });
+        tracing::info!(base_url = %format!("http://{public}{API_PREFIX}"), "sandbox listening");
+        Ok(SandboxHandle {
+            base_url: format!("http://{public}{API_PREFIX}"),
+            addr: public,
+            credentials,
+            app,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        })
+    }
+}
+
+fn router(app: Arc<App>) -> Router {
+    let business = Router::new()
+        .route("/customers", post(h::create_customer).get(h::list_customers))
+        .route("/customers/{id}", get(h::get_customer))
+        .route("/customers/{id}/challenge", get(h::customer_challenge))
+        .route("/customers/{id}/challenge/sign", post(h::sign_customer_challenge))
+        .route("/customers/{id}/accounts", post(h::create_account).get(h::list_customer_accounts))
+        .route("/accounts", get(h::list_accounts))
+        .route("/accounts/{id}", get(h::get_account).delete(h::close_account))
+        .route("/accounts/{id}/challenge", get(h::account_challenge))
+        .route("/accounts/{id}/challenge/sign", post(h::sign_account_challenge))
+        .route("/accounts/{id}/deactivate", patch(h::deactivate_account))
+        .route("/accounts/{id}/activate", patch(h::activate_account))
+        .route("/simulator/customers/{id}/verify", patch(h::simulator_verify))
+        .route("/simulator/customers/{id}/reject", patch(h::simulator_reject))
+        // Layers run outermost last-added: authenticate, then idempotency, then the handler.
+        .route_layer(from_fn_with_state(app.clone(), idempotency))
+        .route_layer(from_fn_with_state(app.clone(), authenticate));
+    let signing = Router::new()
+        .route("/auth/signing", put(h::register_signing_key))
+        .route_layer(from_fn_with_state(app.clone(), require_token));
+    let api = Router::new().route("/auth/token", post(h::token)).merge(signing).merge(business);
+    Router::new()
+        .nest(API_PREFIX, api)
+        .fallback(h::not_found)
+        .method_not_allowed_fallback(h::method_not_allowed)
+        .layer(from_fn_with_state(app.clone(), limit_body))
+        .layer(from_fn_with_state(app.clone(), inject))
+        .with_state(app)
+}
+
+/// Reads the body once, within the limit, so every handler sees bytes and an oversized body gets
+/// the JSON error shape.
+async fn limit_body(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, app.config.body_limit).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Err(_) => {
+            Counters::bump(&app.counters.rejected_requests);
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                format!("the request body is over the {}-byte limit", app.config.body_limit),
+            )
+            .into_response()
+        }
+    }
+}
+
+/// A running sandbox. Dropping it stops the server.
+#[derive(Debug)]
+pub struct SandboxHandle {
+    base_url: String,
+    addr: SocketAddr,
+    credentials: Credentials,
+    app: Arc<App>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").field("origin", &self.origin).finish_non_exhaustive()
+    }
+}
+
+impl SandboxHandle {
+    /// The base URL, including `/v1` (e.g. `http://127.0.0.1:41234/v1`).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The API key clients authenticate with.
+    pub fn api_key(&self) -> &str {
+        &self.credentials.api_key
+    }
+
+    /// The API secret clients authenticate with.
+    pub fn api_secret(&self) -> &str {
+        &self.credentials.api_secret
+    }
+
+    /// The counters, now.
+    pub fn counters(&self) -> CounterSnapshot {
+        self.app.counters.snapshot()
+    }
+
+    /// Stops the server and waits for it to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for SandboxHandle {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

@@ -1,0 +1,566 @@
+//! The sandbox's state: customers, accounts and their challenges, and the rules that move them.
+//!
+//! Time-driven transitions (screening -> verifying, pending -> active) are applied lazily when a
+//! record is read, against the injectable clock: no background task, and a test that moves the
+//! clock sees the transition at once.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chainsig_core::offblocks::{CARD_ACCOUNT, SIWE_STATEMENT};
+use chainsig_core::{AccountId, ChallengeSignature, SignatureScheme, SiwxMessage, format_siwx_time};
+use rand::Rng;
+use sha3::Digest;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::models::{AccountBody, AccountStatus, CustomerBody, CustomerStatus};
+
+/// Currencies the sandbox accepts for card accounts (one per account).
+pub const SUPPORTED_CURRENCIES: &[&str] = &["EUR", "GBP", "USD"];
+
+/// Namespace of the sandbox's UUIDv5 customer ids (OffBlocks' ids look like v5, A18).
+const CUSTOMER_ID_NAMESPACE: Uuid = Uuid::from_u128(0x6f66_6662_6c6f_636b_7300_0000_0000_0001);
+
+/// What a challenge is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    Ownership,
+    AccountCreation,
+    AccountDeletion,
+}
+
+/// A challenge as issued: the base64 text and when it stops being valid.
+#[derive(Debug, Clone)]
+pub(crate) struct Issued {
+    pub(crate) purpose: Purpose,
+    pub(crate) base64: String,
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) expires_at: OffsetDateTime,
+}
+
+#[derive(Debug)]
+pub(crate) struct Customer {
+    id: Uuid,
+    external_id: String,
+    chain_id: AccountId,
+    status: CustomerStatus,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+    screening_until: Option<OffsetDateTime>,
+    challenge: Option<Issued>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Account {
+    id: Uuid,
+    customer_id: Uuid,
+    owner: AccountId,
+    chain_id: Option<AccountId>,
+    status: AccountStatus,
+    currencies: Vec<String>,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+    deployed_at: Option<OffsetDateTime>,
+    challenge: Option<Issued>,
+}
+
+/// Lifetimes and delays the rules need.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timings {
+    pub(crate) challenge_ttl: Duration,
+    pub(crate) screening_delay: Duration,
+    pub(crate) deployment_delay: Duration,
+}
+
+/// The origin the SIWE challenges name: the sandbox's own host and URL.
+#[derive(Debug, Clone)]
+pub(crate) struct Origin {
+    pub(crate) domain: String,
+    pub(crate) uri: String,
+}
+
+/// Outcome of a challenge submission, for the counters.
+pub(crate) enum SignOutcome {
+    Verified,
+    Rejected(ApiError),
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    customers: HashMap<Uuid, Customer>,
+    customer_index: HashMap<(String, String), Uuid>,
+    customer_order: Vec<Uuid>,
+    accounts: HashMap<Uuid, Account>,
+    account_order: Vec<Uuid>,
+}
+
+fn parse_id(id: &str, what: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::bad_request("invalid_id", format!("{what} id must be a UUID")))
+}
+
+fn invalid_state(message: impl Into<String>) -> ApiError {
+    ApiError::conflict("invalid_state", message)
+}
+
+impl Customer {
+    fn refresh(&mut self, now: OffsetDateTime) {
+        if self.status == CustomerStatus::Screening && self.screening_until.is_some_and(|t| now >= t) {
+            self.status = CustomerStatus::Verifying;
+            self.updated_at = now;
+        }
+    }
+
+    fn body(&self, with_challenge: bool) -> CustomerBody {
+        CustomerBody {
+            id: self.id.to_string(),
+            external_id: self.external_id.clone(),
+            chain_id: self.chain_id.to_string(),
+            status: self.status,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            challenge: if with_challenge { self.challenge.as_ref().map(|c| c.base64.clone()) } else { None },
+        }
+    }
+}
+
+impl Account {
+    fn refresh(&mut self, now: OffsetDateTime) {
+        if self.status == AccountStatus::Pending && self.deployed_at.is_some_and(|t| now >= t) {
+            self.status = AccountStatus::Active;
+            self.chain_id = Some(smart_account_address(&self.owner, self.id));
+            self.updated_at = now;
+        }
+    }
+
+    fn body(&self, with_challenge: bool) -> AccountBody {
+        AccountBody {
+            id: self.id.to_string(),
+            customer_id: self.customer_id.to_string(),
+            chain_id: self.chain_id.as_ref().map(ToString::to_string),
+            status: self.status,
+            kind: CARD_ACCOUNT,
+            currencies: self.currencies.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            challenge: if with_challenge { self.challenge.as_ref().map(|c| c.base64.clone()) } else { None },
+        }
+    }
+}
+
+/// The address of the smart-contract account "deployed" for `owner`: derived from the account
+/// id, on the owner's chain.
+fn smart_account_address(owner: &AccountId, account: Uuid) -> AccountId {
+    if owner.chain().is_solana() {
+        let digest = sha2::Sha256::digest(account.as_bytes());
+        let mut key = [0u8; 32];
+        key.copy_from_slice(&digest);
+        AccountId::from_solana_pubkey(owner.chain().clone(), key)
+    } else {
+        let digest = sha3::Keccak256::digest(account.as_bytes());
+        let mut address = [0u8; 20];
+        address.copy_from_slice(&digest[12..]);
+        AccountId::from_evm_address(owner.chain().clone(), address)
+    }
+    .unwrap_or_else(|_| owner.clone())
+}
+
+fn random_nonce() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    (0..16).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+}
+
+fn issue(purpose: Purpose, bytes: Vec<u8>, now: OffsetDateTime, timings: &Timings) -> Issued {
+    Issued { purpose, base64: STANDARD.encode(&bytes), bytes, expires_at: now + timings.challenge_ttl }
+}
+
+/// The ownership challenge: EIP-4361 for EVM customers; for Solana customers the same layout
+/// with `Solana account` (CAIP-122), signed with ed25519 over its bytes (a sandbox extension:
+/// OffBlocks documents Sign-In-with-X for EVM only).
+fn ownership_challenge(owner: &AccountId, origin: &Origin, now: OffsetDateTime, timings: &Timings) -> Issued {
+    let message = SiwxMessage {
+        scheme: None,
+        domain: origin.domain.clone(),
+        chain_name: if owner.chain().is_solana() { "Solana" } else { "Ethereum" }.to_owned(),
+        address: owner.address().to_owned(),
+        statement: Some(SIWE_STATEMENT.to_owned()),
+        uri: origin.uri.clone(),
+        version: "1".to_owned(),
+        chain_id: owner.chain().reference().to_owned(),
+        nonce: random_nonce(),
+        issued_at: format_siwx_time(now),
+        expiration_time: None,
+        not_before: None,
+        request_id: None,
+        resources: Vec::new(),
+    };
+    issue(Purpose::Ownership, message.to_string().into_bytes(), now, timings)
+}
+
+/// A session-key (or deletion) challenge: the text of a fresh UUID, as OffBlocks' sandbox sends
+/// (`offblocks-api.md` 1.9), signed by the owner over the decoded bytes.
+fn account_challenge(purpose: Purpose, now: OffsetDateTime, timings: &Timings) -> Issued {
+    issue(purpose, Uuid::new_v4().to_string().into_bytes(), now, timings)
+}
+
+/// Checks a submitted signature against the current challenge; on a bad signature or an expired
+/// challenge, a new challenge replaces it (as OffBlocks does).
+fn check_submission(
+    current: &mut Option<Issued>,
+    owner: &AccountId,
+    submitted_chain_id: &str,
+    submitted_challenge: &str,
+    submitted_signature: &str,
+    regenerate: impl FnOnce() -> Issued,
+    now: OffsetDateTime,
+) -> Result<Purpose, ApiError> {
+    let signer: AccountId = submitted_chain_id
+        .parse()
+        .map_err(|e| ApiError::bad_request("invalid_chain_id", format!("chainId: {e}")))?;
+    if !signer.same_address(owner) {
+        return Err(ApiError::bad_request(
+            "wrong_signer",
+            format!("the challenge must be signed by the owner {owner}, not {signer}"),
+        ));
+    }
+    let issued = current
+        .as_ref()
+        .ok_or_else(|| invalid_state("there is no challenge to sign (nothing is waiting for a signature)"))?;
+    if issued.base64 != submitted_challenge {
+        return Err(ApiError::bad_request(
+            "stale_challenge",
+            "this challenge is not the current one: it was invalidated by a newer one; fetch it with GET …/challenge",
+        ));
+    }
+    if now > issued.expires_at {
+        *current = Some(regenerate());
+        return Err(ApiError::bad_request("challenge_expired", "the challenge has expired; a new one was issued"));
+    }
+    let scheme = if owner.chain().is_solana() { SignatureScheme::Ed25519 } else { SignatureScheme::Eip191Secp256k1 };
+    let verified = ChallengeSignature::from_base64(scheme, submitted_signature)
+        .map_err(|e| e.to_string())
+        .and_then(|signature| {
+            let result = if owner.chain().is_solana() {
+                chainsig_solana::verify(owner, &issued.bytes, &signature)
+            } else {
+                chainsig_evm::verify(owner, &issued.bytes, &signature)
+            };
+            result.map_err(|e| e.to_string())
+        });
+    match verified {
+        Ok(()) => {
+            let purpose = issued.purpose;
+            *current = None;
+            Ok(purpose)
+        }
+        Err(reason) => {
+            *current = Some(regenerate());
+            Err(ApiError::bad_request(
+                "challenge_signature_invalid",
+                format!("the signature does not verify ({reason}); a new challenge was issued"),
+            ))
+        }
+    }
+}
+
+impl Store {
+    pub(crate) fn create_customer(
+        &mut self,
+        chain_id: &str,
+        external_id: &str,
+        origin: &Origin,
+        now: OffsetDateTime,
+        timings: &Timings,
+    ) -> Result<CustomerBody, ApiError> {
+        let owner: AccountId =
+            chain_id.parse().map_err(|e| ApiError::bad_request("invalid_chain_id", format!("chainId: {e}")))?;
+        if !owner.chain().is_eip155() && !owner.chain().is_solana() {
+            return Err(ApiError::bad_request("unsupported_chain", "chainId must be an eip155 or solana account"));
+        }
+        if external_id.is_empty() || external_id.len() > 256 {
+            return Err(ApiError::bad_request("invalid_external_id", "externalId must be 1 to 256 characters"));
+        }
+        let index_key = (owner.to_string(), external_id.to_owned());
+        if self.customer_index.contains_key(&index_key) {
+            return Err(ApiError::conflict("customer_already_exists", "Customer already exists"));
+        }
+        let id = Uuid::new_v5(&CUSTOMER_ID_NAMESPACE, format!("{owner}|{external_id}").as_bytes());
+        let challenge = ownership_challenge(&owner, origin, now, timings);
+        let customer = Customer {
+            id,
+            external_id: external_id.to_owned(),
+            chain_id: owner,
+            status: CustomerStatus::Initiating,
+            created_at: now,
+            updated_at: now,
+            screening_until: None,
+            challenge: Some(challenge),
+        };
+        let body = customer.body(true);
+        self.customer_index.insert(index_key, id);
+        self.customers.insert(id, customer);
+        self.customer_order.push(id);
+        Ok(body)
+    }
+
+    fn customer_mut(&mut self, id: &str, now: OffsetDateTime) -> Result<&mut Customer, ApiError> {
+        let id = parse_id(id, "customer")?;
+        let customer = self.customers.get_mut(&id).ok_or_else(|| ApiError::not_found("Customer"))?;
+        customer.refresh(now);
+        Ok(customer)
+    }
+
+    pub(crate) fn get_customer(&mut self, id: &str, now: OffsetDateTime) -> Result<CustomerBody, ApiError> {
+        Ok(self.customer_mut(id, now)?.body(false))
+    }
+
+    pub(crate) fn list_customers(&mut self, now: OffsetDateTime) -> Vec<CustomerBody> {
+        let order = &self.customer_order;
+        let customers = &mut self.customers;
+        order
+            .iter()
+            .filter_map(|id| customers.get_mut(id))
+            .map(|c| {
+                c.refresh(now);
+                c.body(false)
+            })
+            .collect()
+    }
+
+    pub(crate) fn customer_challenge(
+        &mut self,
+        id: &str,
+        origin: &Origin,
+        now: OffsetDateTime,
+        timings: &Timings,
+    ) -> Result<String, ApiError> {
+        let customer = self.customer_mut(id, now)?;
+        if customer.status != CustomerStatus::Initiating {
+            return Err(invalid_state("the customer's ownership is already proven"));
+        }
+        let issued = ownership_challenge(&customer.chain_id, origin, now, timings);
+        let text = issued.base64.clone();
+        customer.challenge = Some(issued);
+        Ok(text)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn sign_customer_challenge(
+        &mut self,
+        id: &str,
+        chain_id: &str,
+        challenge: &str,
+        signature: &str,
+        origin: &Origin,
+        now: OffsetDateTime,
+        timings: &Timings,
+    ) -> Result<SignOutcome, ApiError> {
+        let customer = self.customer_mut(id, now)?;
+        if customer.status != CustomerStatus::Initiating {
+            return Err(invalid_state("the customer's ownership is already proven"));
+        }
+        let owner = customer.chain_id.clone();
+        let result = check_submission(
+            &mut customer.challenge,
+            &owner,
+            chain_id,
+            challenge,
+            signature,
+            || ownership_challenge(&owner, origin, now, timings),
+            now,
+        );
+        match result {
+            Ok(_) => {
+                customer.status = CustomerStatus::Screening;
+                customer.screening_until = Some(now + timings.screening_delay);
+                customer.updated_at = now;
+                customer.refresh(now);
+                Ok(SignOutcome::Verified)
+            }
+            Err(e) if e.status == StatusCode::BAD_REQUEST => Ok(SignOutcome::Rejected(e)),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub(crate) fn simulate_kyc(&mut self, id: &str, approve: bool, now: OffsetDateTime) -> Result<(), ApiError> {
+        let customer = self.customer_mut(id, now)?;
+        match customer.status {
+            CustomerStatus::Screening | CustomerStatus::Verifying => {
+                customer.status = if approve { CustomerStatus::Active } else { CustomerStatus::Rejected };
+                customer.updated_at = now;
+                Ok(())
+            }
+            _ => Err(invalid_state("KYC can only be decided for a customer in screening or verifying")),
+        }
+    }
+
+    pub(crate) fn create_account(
+        &mut self,
+        customer_id: &str,
+        kind: &str,
+        currencies: &[String],
+        now: OffsetDateTime,
+        timings: &Timings,
+    ) -> Result<AccountBody, ApiError> {
+        if kind != CARD_ACCOUNT {
+            return Err(ApiError::bad_request("invalid_type", format!("type must be `{CARD_ACCOUNT}`")));
+        }
+        match currencies {
+            [one] if SUPPORTED_CURRENCIES.contains(&one.as_str()) => {}
+            [_] => {
+                return Err(ApiError::bad_request(
+                    "unsupported_currency",
+                    format!("supported currencies: {}", SUPPORTED_CURRENCIES.join(", ")),
+                ));
+            }
+            _ => return Err(ApiError::bad_request("invalid_currencies", "exactly one currency is supported")),
+        }
+        let customer = self.customer_mut(customer_id, now)?;
+        let active = customer.status == CustomerStatus::Active;
+        let owner = customer.chain_id.clone();
+        let customer_id = customer.id;
+        let id = Uuid::new_v4();
+        let account = Account {
+            id,
+            customer_id,
+            owner,
+            chain_id: None,
+            // An account for a customer who is not active fails its basic validations (1.10).
+            status: if active { AccountStatus::Initiating } else { AccountStatus::Failed },
+            currencies: currencies.to_vec(),
+            created_at: now,
+            updated_at: now,
+            deployed_at: None,
+            challenge: active.then(|| account_challenge(Purpose::AccountCreation, now, timings)),
+        };
+        let body = account.body(true);
+        self.accounts.insert(id, account);
+        self.account_order.push(id);
+        Ok(body)
+    }
+
+    fn account_mut(&mut self, id: &str, now: OffsetDateTime) -> Result<&mut Account, ApiError> {
+        let id = parse_id(id, "account")?;
+        let account = self.accounts.get_mut(&id).ok_or_else(|| ApiError::not_found("Account"))?;
+        account.refresh(now);
+        Ok(account)
+    }
+
+    pub(crate) fn get_account(&mut self, id: &str, now: OffsetDateTime) -> Result<AccountBody, ApiError> {
+        Ok(self.account_mut(id, now)?.body(false))
+    }
+
+    pub(crate) fn list_accounts(&mut self, customer: Option<&str>, now: OffsetDateTime) -> Result<Vec<AccountBody>, ApiError> {
+        let customer = match customer {
+            Some(id) => {
+                let uuid = parse_id(id, "customer")?;
+                if !self.customers.contains_key(&uuid) {
+                    return Err(ApiError::not_found("Customer"));
+                }
+                Some(uuid)
+            }
+            None => None,
+        };
+        let accounts = &mut self.accounts;
+        Ok(self
+            .account_order
+            .iter()
+            .filter_map(|id| accounts.get_mut(id))
+            .filter(|a| customer.is_none_or(|c| a.customer_id == c))
+            .map(|a| {
+                a.refresh(now);
+                a.body(false)
+            })
+            .collect())
+    }
+
+    /// `GET /accounts/{id}/challenge`: a fresh challenge for whatever waits for a signature
+    /// (creation or deletion); every earlier challenge is invalidated.
+    pub(crate) fn account_challenge(&mut self, id: &str, now: OffsetDateTime, timings: &Timings) -> Result<String, ApiError> {
+        let account = self.account_mut(id, now)?;
+        let purpose = match (&account.challenge, account.status) {
+            (Some(issued), _) => issued.purpose,
+            (None, AccountStatus::Initiating) => Purpose::AccountCreation,
+            _ => return Err(invalid_state("nothing waits for a signature on this account")),
+        };
+        let issued = account_challenge(purpose, now, timings);
+        let text = issued.base64.clone();
+        account.challenge = Some(issued);
+        Ok(text)
+    }
+
+    pub(crate) fn sign_account_challenge(
+        &mut self,
+        id: &str,
+        chain_id: &str,
+        challenge: &str,
+        signature: &str,
+        now: OffsetDateTime,
+        timings: &Timings,
+    ) -> Result<SignOutcome, ApiError> {
+        let account = self.account_mut(id, now)?;
+        let purpose = match &account.challenge {
+            Some(issued) => issued.purpose,
+            None => return Err(invalid_state("nothing waits for a signature on this account")),
+        };
+        let owner = account.owner.clone();
+        let result = check_submission(
+            &mut account.challenge,
+            &owner,
+            chain_id,
+            challenge,
+            signature,
+            || account_challenge(purpose, now, timings),
+            now,
+        );
+        match result {
+            Ok(Purpose::AccountDeletion) => {
+                account.status = AccountStatus::Closed;
+                account.updated_at = now;
+                Ok(SignOutcome::Verified)
+            }
+            Ok(_) => {
+                account.status = AccountStatus::Pending;
+                account.deployed_at = Some(now + timings.deployment_delay);
+                account.updated_at = now;
+                account.refresh(now);
+                Ok(SignOutcome::Verified)
+            }
+            Err(e) if e.status == StatusCode::BAD_REQUEST => Ok(SignOutcome::Rejected(e)),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub(crate) fn set_account_active(&mut self, id: &str, active: bool, now: OffsetDateTime) -> Result<AccountBody, ApiError> {
+        let account = self.account_mut(id, now)?;
+        account.status = match (account.status, active) {
+            (AccountStatus::Active, false) => AccountStatus::Inactive,
+            (AccountStatus::Inactive, true) => AccountStatus::Active,
+            (status, _) => {
+                return Err(invalid_state(format!(
+                    "cannot {} an account that is {}",
+                    if active { "activate" } else { "deactivate" },
+                    serde_json::to_value(status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+                )));
+            }
+        };
+        account.updated_at = now;
+        Ok(account.body(false))
+    }
+
+    /// `DELETE /accounts/{id}`: issues the deletion challenge; the account closes once it is signed.
+    pub(crate) fn close_account(&mut self, id: &str, now: OffsetDateTime, timings: &Timings) -> Result<AccountBody, ApiError> {
+        let account = self.account_mut(id, now)?;
+        if !matches!(account.status, AccountStatus::Active | AccountStatus::Inactive) {
+            return Err(invalid_state("only an active or inactive account can be closed"));
+        }
+        account.challenge = Some(account_challenge(Purpose::AccountDeletion, now, timings));
+        account.updated_at = now;
+        Ok(account.body(true))
+    }
+}
