@@ -1,1 +1,17 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+
+mod adapter;
+mod error;
+mod guard;
+mod keyfile;
+mod local;
+mod mnemonic;
+mod signer;
+mod verify;
+
+pub use adapter::Ed25519ChallengeSigner;
+pub use error::KeyError;
+pub use guard::{MessageVersion, TransactionShapeError, check_transaction_shape};
+pub use local::LocalSolanaSigner;
+pub use signer::Ed25519Signer;
+pub use verify::{SolanaVerifier, verify};

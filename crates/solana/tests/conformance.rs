@@ -1,0 +1,106 @@
+//! core's conformance kit against both signers of this crate.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chainsig_core::testkit::{ConformanceOptions, run_conformance};
+use chainsig_core::{ChallengeSigner, SignerError, async_trait};
+use chainsig_solana::{Ed25519ChallengeSigner, Ed25519Signer, LocalSolanaSigner, SolanaVerifier};
+use ed25519_dalek::{Signer as _, SigningKey};
+
+const SEED: [u8; 32] = [
+    0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60, 0xba, 0x84, 0x4a, 0xf4, 0x92, 0xec, 0x2c, 0xc4,
+    0x44, 0x49, 0xc5, 0x69, 0x7b, 0x32, 0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae, 0x7f, 0x60,
+];
+
+fn options(seed: &[u8; 32]) -> ConformanceOptions {
+    let key = SigningKey::from_bytes(seed);
+    ConformanceOptions::default()
+        .secret(seed)
+        .secret(key.to_keypair_bytes())
+}
+
+/// A stand-in for a remote backend: signs with a dalek key after a short sleep.
+struct SlowBackend {
+    key: SigningKey,
+}
+
+impl std::fmt::Debug for SlowBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SlowBackend")
+            .field("key_id", &"test-key-1")
+            .finish()
+    }
+}
+
+#[async_trait]
+impl Ed25519Signer for SlowBackend {
+    fn pubkey(&self) -> [u8; 32] {
+        self.key.verifying_key().to_bytes()
+    }
+
+    async fn sign_bytes(&self, message: &[u8]) -> Result<[u8; 64], SignerError> {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        Ok(self.key.sign(message).to_bytes())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_signer_conforms() {
+    let signer: Arc<dyn ChallengeSigner> = Arc::new(LocalSolanaSigner::from_seed(&SEED));
+    let report = run_conformance(signer, &SolanaVerifier, &options(&SEED))
+        .await
+        .unwrap();
+    assert!(report.passed.contains(&"debug-no-secret"), "{report}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adapter_over_a_remote_backend_conforms() {
+    let backend = SlowBackend {
+        key: SigningKey::from_bytes(&SEED),
+    };
+    let signer = Ed25519ChallengeSigner::new(backend).unwrap();
+    let signer: Arc<dyn ChallengeSigner> = Arc::new(signer);
+    let report = run_conformance(signer, &SolanaVerifier, &options(&SEED))
+        .await
+        .unwrap();
+    assert_eq!(report.passed.len(), 8, "{report}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adapter_over_a_shared_local_key_conforms() {
+    let shared: Arc<dyn Ed25519Signer> = Arc::new(LocalSolanaSigner::from_seed(&SEED));
+    let signer: Arc<dyn ChallengeSigner> = Arc::new(Ed25519ChallengeSigner::new(shared).unwrap());
+    run_conformance(signer, &SolanaVerifier, &options(&SEED))
+        .await
+        .unwrap();
+}
+
+/// The kit's Debug check bites: a signer whose Debug shows its seed fails it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_leaky_debug_fails_the_kit() {
+    #[derive(Debug)]
+    struct Leaky {
+        #[allow(dead_code)]
+        seed: [u8; 32],
+        key: SigningKey,
+    }
+    #[async_trait]
+    impl Ed25519Signer for Leaky {
+        fn pubkey(&self) -> [u8; 32] {
+            self.key.verifying_key().to_bytes()
+        }
+        async fn sign_bytes(&self, message: &[u8]) -> Result<[u8; 64], SignerError> {
+            Ok(self.key.sign(message).to_bytes())
+        }
+    }
+    let leaky = Leaky {
+        seed: SEED,
+        key: SigningKey::from_bytes(&SEED),
+    };
+    let signer: Arc<dyn ChallengeSigner> = Arc::new(Ed25519ChallengeSigner::new(leaky).unwrap());
+    let failure = run_conformance(signer, &SolanaVerifier, &options(&SEED))
+        .await
+        .unwrap_err();
+    assert_eq!(failure.check, "debug-no-secret");
+}
