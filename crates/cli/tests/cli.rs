@@ -100,7 +100,7 @@ fn sign_reproduces_the_pynacl_vectors() {
         .iter()
         .filter(|v| v["kind"] != "empty")
     {
-        let key = keys.write("id.json", v["keypair_json"].as_str().unwrap());
+        let key = keys.write("id.json", &v["keypair_json"].to_string());
         let out = chainsig()
             .args([
                 "sign",
@@ -346,7 +346,7 @@ fn sign_refuses_bad_input_with_exit_2_and_a_reason() {
     let evm_key = keys.write("evm.key", EVM_KEY);
     let sol_key = keys.write(
         "id.json",
-        vectors()["solana"][1]["keypair_json"].as_str().unwrap(),
+        &vectors()["solana"][1]["keypair_json"].to_string(),
     );
     let garbage = keys.write("garbage.key", "not a key at all");
     let oversized = STANDARD.encode(vec![b'a'; 64 * 1024 + 1]);
@@ -514,6 +514,7 @@ fn verify_refuses_malformed_input_with_exit_2() {
         .as_str()
         .unwrap()
         .to_owned();
+    let evm_caip10 = format!("eip155:1:{EVM_ADDRESS}");
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (
             vec![
@@ -559,7 +560,7 @@ fn verify_refuses_malformed_input_with_exit_2() {
                 "--chain",
                 "solana",
                 "--account",
-                &format!("eip155:1:{EVM_ADDRESS}"),
+                &evm_caip10,
                 "--challenge",
                 "aGk=",
                 "--signature",

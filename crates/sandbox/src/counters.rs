@@ -6,7 +6,7 @@ use serde::Serialize;
 
 /// Live counters, updated by the server.
 #[derive(Debug, Default)]
-pub struct Counters {
+pub(crate) struct Counters {
     pub(crate) requests: AtomicU64,
     pub(crate) replays: AtomicU64,
     pub(crate) customers: AtomicU64,
@@ -48,7 +48,7 @@ impl Counters {
     }
 
     /// Reads every counter.
-    pub fn snapshot(&self) -> CounterSnapshot {
+    pub(crate) fn snapshot(&self) -> CounterSnapshot {
         let r = |c: &AtomicU64| c.load(Ordering::Relaxed);
         CounterSnapshot {
             requests: r(&self.requests),

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-/// Customer states (`offblocks-api.md` 1.10).
+/// Customer states (`offblocks-api.md` 1.10). `inactive` is not modelled: customer
+/// deactivation (row 11) is not part of the sandbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum CustomerStatus {
@@ -11,7 +12,6 @@ pub(crate) enum CustomerStatus {
     Screening,
     Verifying,
     Active,
-    Inactive,
     Rejected,
 }
 

@@ -320,16 +320,14 @@ impl Store {
     }
 
     pub(crate) fn list_customers(&mut self, now: OffsetDateTime) -> Vec<CustomerBody> {
-        let order = &self.customer_order;
-        let customers = &mut self.customers;
-        order
-            .iter()
-            .filter_map(|id| customers.get_mut(id))
-            .map(|c| {
-                c.refresh(now);
-                c.body(false)
-            })
-            .collect()
+        let mut out = Vec::with_capacity(self.customer_order.len());
+        for id in &self.customer_order {
+            if let Some(customer) = self.customers.get_mut(id) {
+                customer.refresh(now);
+                out.push(customer.body(false));
+            }
+        }
+        out
     }
 
     pub(crate) fn customer_challenge(
@@ -466,17 +464,16 @@ impl Store {
             }
             None => None,
         };
-        let accounts = &mut self.accounts;
-        Ok(self
-            .account_order
-            .iter()
-            .filter_map(|id| accounts.get_mut(id))
-            .filter(|a| customer.is_none_or(|c| a.customer_id == c))
-            .map(|a| {
-                a.refresh(now);
-                a.body(false)
-            })
-            .collect())
+        let mut out = Vec::new();
+        for id in &self.account_order {
+            if let Some(account) = self.accounts.get_mut(id)
+                && customer.is_none_or(|c| account.customer_id == c)
+            {
+                account.refresh(now);
+                out.push(account.body(false));
+            }
+        }
+        Ok(out)
     }
 
     /// `GET /accounts/{id}/challenge`: a fresh challenge for whatever waits for a signature
