@@ -7,54 +7,7 @@
 //! never parse as a transaction, so signers refuse anything that does, unless the caller opts out
 //! explicitly (`allow_transaction_shaped(true)`).
 //!
-//! [`check_transaction_shape`] refuses four shapes.
-//!
-//! **(a) The off-chain message domain.** Any input whose first byte is `0xff`. Solana's off-chain
-//! message format starts with the signing domain `\xffsolana offchain` (`0xff` followed by the
-//! ASCII text `solana offchain`), and no challenge this crate signs ever starts with `0xff`; the
-//! whole first byte is reserved, so that wallets' off-chain message signing can never be replayed
-//! through a challenge.
-//!
-//! **(b) A legacy transaction message**, when *all* the bytes are consumed by this layout:
-//!
-//! | bytes | field | rule |
-//! |---|---|---|
-//! | 1 | `num_required_signatures` | `1..=127` (a set top bit means a versioned message) |
-//! | 1 | `num_readonly_signed_accounts` | any |
-//! | 1 | `num_readonly_unsigned_accounts` | any |
-//! | 1-3 | account-key count *N* (compact-u16) | `N >= num_required_signatures` |
-//! | 32 × *N* | account keys | any |
-//! | 32 | recent blockhash | any |
-//! | 1-3 | instruction count *I* (compact-u16) | any |
-//! | per instruction: 1 | program-id index | `< N` |
-//! | per instruction: 1-3 + *K* | account-index count *K* (compact-u16), then *K* index bytes | each `< N` |
-//! | per instruction: 1-3 + *D* | data length *D* (compact-u16), then *D* data bytes | any |
-//!
-//! **(c) A version 0 message**: first byte `0x80` (`0x80 | version` with version 0), then the
-//! legacy layout above, then
-//!
-//! | bytes | field | rule |
-//! |---|---|---|
-//! | 1-3 | address-table-lookup count *L* (compact-u16) | any |
-//! | per lookup: 32 | lookup-table account key | any |
-//! | per lookup: 1-3 + *W* | writable-index count *W* (compact-u16), then *W* index bytes | any |
-//! | per lookup: 1-3 + *R* | readonly-index count *R* (compact-u16), then *R* index bytes | any |
-//!
-//! and again all bytes consumed. Index bounds then apply to the *N* static keys plus the
-//! `ΣW + ΣR` looked-up addresses.
-//!
-//! **(d) A serialized transaction**: a compact-u16 signature count *S* `>= 1`, then *S* × 64
-//! signature bytes, then a message as in (b) or (c) that consumes the rest.
-//!
-//! **compact-u16** is Solana's `short_vec` length: 7 bits per byte, least significant group first,
-//! the top bit of a byte set when another byte follows, at most 3 bytes, at most `0xffff`, and no
-//! redundant trailing zero byte (`0x80 0x00` is not a valid encoding of 0). Encodings Solana's
-//! decoder rejects are rejected here too, since such bytes can never be a transaction.
-//!
-//! The checks mirror the parts of Solana's own sanitization that make the layout self-consistent;
-//! bytes that parse but break other runtime rules (e.g. a signature count different from
-//! `num_required_signatures`) are still refused: refusing too much is the safe side. Parsing is
-//! linear, allocation-free and never panics.
+//! The layouts are documented byte by byte on [`check_transaction_shape`].
 
 use std::fmt;
 
@@ -106,7 +59,63 @@ impl fmt::Display for MessageVersion {
 }
 
 /// Checks that `bytes` are not shaped like a Solana transaction, a transaction message or an
-/// off-chain message (see the [module documentation](self) for the exact layouts).
+/// off-chain message.
+///
+/// An ed25519 signature over the raw bytes of a Solana transaction message *is* a transaction
+/// signature, so a challenge signer that signs whatever it is handed can be tricked into
+/// authorizing a transfer. Challenges (SIWS text, a UUID, opaque random bytes) never have these
+/// shapes; both signers of this crate run this check first and refuse with
+/// [`SignerError::InvalidChallenge`](chainsig_core::SignerError::InvalidChallenge) unless built
+/// with `allow_transaction_shaped(true)`.
+///
+/// It refuses four shapes.
+///
+/// **(a) The off-chain message domain.** Any input whose first byte is `0xff`. Solana's off-chain
+/// message format starts with the signing domain `\xffsolana offchain` (`0xff` followed by the
+/// ASCII text `solana offchain`), and no challenge this crate signs ever starts with `0xff`; the
+/// whole first byte is reserved, so that wallets' off-chain message signing can never be replayed
+/// through a challenge.
+///
+/// **(b) A legacy transaction message**, when *all* the bytes are consumed by this layout:
+///
+/// | bytes | field | rule |
+/// |---|---|---|
+/// | 1 | `num_required_signatures` | `1..=127` (a set top bit means a versioned message) |
+/// | 1 | `num_readonly_signed_accounts` | any |
+/// | 1 | `num_readonly_unsigned_accounts` | any |
+/// | 1-3 | account-key count *N* (compact-u16) | `N >= num_required_signatures` |
+/// | 32 × *N* | account keys | any |
+/// | 32 | recent blockhash | any |
+/// | 1-3 | instruction count *I* (compact-u16) | any |
+/// | per instruction: 1 | program-id index | `< N` |
+/// | per instruction: 1-3 + *K* | account-index count *K* (compact-u16), then *K* index bytes | each `< N` |
+/// | per instruction: 1-3 + *D* | data length *D* (compact-u16), then *D* data bytes | any |
+///
+/// **(c) A version 0 message**: first byte `0x80` (`0x80 | version` with version 0), then the
+/// legacy layout above, then
+///
+/// | bytes | field | rule |
+/// |---|---|---|
+/// | 1-3 | address-table-lookup count *L* (compact-u16) | any |
+/// | per lookup: 32 | lookup-table account key | any |
+/// | per lookup: 1-3 + *W* | writable-index count *W* (compact-u16), then *W* index bytes | any |
+/// | per lookup: 1-3 + *R* | readonly-index count *R* (compact-u16), then *R* index bytes | any |
+///
+/// and again all bytes consumed. Index bounds then apply to the *N* static keys plus the
+/// `ΣW + ΣR` looked-up addresses.
+///
+/// **(d) A serialized transaction**: a compact-u16 signature count *S* `>= 1`, then *S* × 64
+/// signature bytes, then a message as in (b) or (c) that consumes the rest.
+///
+/// **compact-u16** is Solana's `short_vec` length: 7 bits per byte, least significant group first,
+/// the top bit of a byte set when another byte follows, at most 3 bytes, at most `0xffff`, and no
+/// redundant trailing zero byte (`0x80 0x00` is not a valid encoding of 0). Encodings Solana's
+/// decoder rejects are rejected here too, since such bytes can never be a transaction.
+///
+/// The checks mirror the parts of Solana's own sanitization that make the layout self-consistent;
+/// bytes that parse but break other runtime rules (e.g. a signature count different from
+/// `num_required_signatures`) are still refused: refusing too much is the safe side. Parsing is
+/// linear, allocation-free and never panics.
 ///
 /// ```
 /// use chainsig_solana::{check_transaction_shape, TransactionShapeError};
