@@ -53,7 +53,7 @@ fn sign_reproduces_the_eth_account_vectors() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|v| v["kind"] != "empty")
+        .filter(|v| v["message_len"] != 0)
     {
         let key = keys.write("evm.key", v["private_key_hex"].as_str().unwrap());
         let out = chainsig()
@@ -98,7 +98,7 @@ fn sign_reproduces_the_pynacl_vectors() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|v| v["kind"] != "empty")
+        .filter(|v| v["message_len"] != 0)
     {
         let key = keys.write("id.json", &v["keypair_json"].to_string());
         let out = chainsig()
@@ -390,7 +390,7 @@ fn sign_refuses_bad_input_with_exit_2_and_a_reason() {
                 "--challenge-file",
                 &big_file,
             ],
-            "larger than",
+            "too large",
         ),
         (
             vec![

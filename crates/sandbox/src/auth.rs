@@ -56,11 +56,27 @@ impl Tokens {
         }
     }
 
-    pub(crate) fn issue(&self, api_key: &str, now: u64, ttl: u64) -> Result<(String, u64), ApiError> {
+    pub(crate) fn issue(
+        &self,
+        api_key: &str,
+        now: u64,
+        ttl: u64,
+    ) -> Result<(String, u64), ApiError> {
         let exp = now + ttl;
-        let claims = Claims { sub: api_key.to_owned(), exp, iat: now, jti: Uuid::new_v4().to_string() };
+        let claims = Claims {
+            sub: api_key.to_owned(),
+            exp,
+            iat: now,
+            jti: Uuid::new_v4().to_string(),
+        };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "cannot issue a token"))?;
+            .map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "cannot issue a token",
+            )
+        })?;
         Ok((token, exp))
     }
 
@@ -68,7 +84,9 @@ impl Tokens {
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|_| ApiError::unauthorized("the bearer token is not valid"))?;
         if data.claims.exp <= now {
-            return Err(ApiError::unauthorized("the bearer token has expired; get a new one from /auth/token"));
+            return Err(ApiError::unauthorized(
+                "the bearer token has expired; get a new one from /auth/token",
+            ));
         }
         Ok(())
     }
@@ -83,7 +101,9 @@ pub(crate) struct Credentials {
 
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials").field("api_key", &self.api_key).finish_non_exhaustive()
+        f.debug_struct("Credentials")
+            .field("api_key", &self.api_key)
+            .finish_non_exhaustive()
     }
 }
 
@@ -117,14 +137,20 @@ impl SigningKeys {
 
     fn resolve(&self, keyid: &str) -> Option<P384VerifyingKey> {
         let current = self.current.read().unwrap_or_else(|e| e.into_inner());
-        current.as_ref().filter(|(id, _, _)| id == keyid).map(|(_, _, key)| key.clone())
+        current
+            .as_ref()
+            .filter(|(id, _, _)| id == keyid)
+            .map(|(_, _, key)| key.clone())
     }
 }
 
 /// Builds the request verifier over the registered keys.
 pub(crate) fn verifier(keys: Arc<SigningKeys>, clock_skew: u64, max_age: u64) -> Verifier {
     let resolver = move |keyid: &str| keys.resolve(keyid);
-    Verifier::new(resolver).with_scheme("http").with_clock_skew(clock_skew).with_max_age(Some(max_age))
+    Verifier::new(resolver)
+        .with_scheme("http")
+        .with_clock_skew(clock_skew)
+        .with_max_age(Some(max_age))
 }
 
 /// Decodes `PUT /auth/signing`'s key: base64 of the SPKI PEM text (A4).
@@ -133,42 +159,76 @@ pub(crate) fn decode_public_key(base64_pem: &str) -> Result<P384VerifyingKey, Ap
         .decode(base64_pem.trim())
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
-        .ok_or_else(|| ApiError::bad_request("invalid_public_key", "publicKey must be base64 of a PEM public key"))?;
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_public_key",
+                "publicKey must be base64 of a PEM public key",
+            )
+        })?;
     P384VerifyingKey::from_public_key_pem(&pem)
         .map_err(|e| ApiError::bad_request("invalid_public_key", format!("publicKey: {e}")))
 }
 
 fn bearer(request: &Request) -> Option<&str> {
-    request.headers().get(axum::http::header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
+    request
+        .headers()
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
 }
 
 /// Checks only the bearer token (for `/auth/signing`, which cannot be signed with a key that is
 /// not registered yet).
-pub(crate) async fn require_token(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+pub(crate) async fn require_token(
+    State(app): State<Arc<App>>,
+    request: Request,
+    next: Next,
+) -> Response {
     match bearer(&request).map(|t| app.tokens.check(t, app.clock.unix())) {
         Some(Ok(())) => next.run(request).await,
         Some(Err(e)) => reject(&app.counters, e),
-        None => reject(&app.counters, ApiError::unauthorized("missing `Authorization: Bearer <token>`")),
+        None => reject(
+            &app.counters,
+            ApiError::unauthorized("missing `Authorization: Bearer <token>`"),
+        ),
     }
 }
 
 /// Checks a business request: bearer token, then the RFC 9421 signature made with the registered
 /// key over the profile's components, then `Content-Digest` against the body.
-pub(crate) async fn authenticate(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+pub(crate) async fn authenticate(
+    State(app): State<Arc<App>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let (parts, body) = request.into_parts();
     // The outer layer already read the body within the limit: this only takes the bytes.
-    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
     let request = Request::from_parts(parts, Body::from(body.clone()));
     let now = app.clock.unix();
     match bearer(&request).map(|t| app.tokens.check(t, now)) {
         Some(Ok(())) => {}
         Some(Err(e)) => return reject(&app.counters, e),
-        None => return reject(&app.counters, ApiError::unauthorized("missing `Authorization: Bearer <token>`")),
+        None => {
+            return reject(
+                &app.counters,
+                ApiError::unauthorized("missing `Authorization: Bearer <token>`"),
+            );
+        }
     }
     let (parts, _) = request.into_parts();
     if let Err(e) = app.verifier.verify(&parts, &body, now) {
         tracing::debug!(error = %e, "request signature refused");
-        return reject(&app.counters, ApiError::bad_request("invalid_signature", format!("Invalid request signature: {e}")));
+        return reject(
+            &app.counters,
+            ApiError::bad_request(
+                "invalid_signature",
+                format!("Invalid request signature: {e}"),
+            ),
+        );
     }
     next.run(Request::from_parts(parts, Body::from(body))).await
 }

@@ -48,7 +48,9 @@ impl Default for SandboxConfig {
             api_secret: None,
             token_ttl: Duration::from_secs(3600),
             challenge_ttl: Duration::from_secs(chainsig_core::offblocks::CHALLENGE_TTL_SECS),
-            idempotency_window: Duration::from_secs(chainsig_core::offblocks::IDEMPOTENCY_WINDOW_SECS),
+            idempotency_window: Duration::from_secs(
+                chainsig_core::offblocks::IDEMPOTENCY_WINDOW_SECS,
+            ),
             screening_delay: Duration::ZERO,
             deployment_delay: Duration::from_millis(200),
             body_limit: 64 * 1024,
@@ -65,7 +67,10 @@ impl fmt::Debug for SandboxConfig {
         f.debug_struct("SandboxConfig")
             .field("listen", &self.listen)
             .field("api_key", &self.api_key)
-            .field("api_secret", &self.api_secret.as_ref().map(|_| "<redacted>"))
+            .field(
+                "api_secret",
+                &self.api_secret.as_ref().map(|_| "<redacted>"),
+            )
             .field("token_ttl", &self.token_ttl)
             .field("challenge_ttl", &self.challenge_ttl)
             .field("deployment_delay", &self.deployment_delay)

@@ -34,7 +34,11 @@ pub struct FaultConfig {
 
 impl Default for FaultConfig {
     fn default() -> Self {
-        Self { rate: 0.0, seed: 0, delay: Duration::from_millis(300) }
+        Self {
+            rate: 0.0,
+            seed: 0,
+            delay: Duration::from_millis(300),
+        }
     }
 }
 
@@ -91,10 +95,12 @@ pub(crate) async fn inject(
     tracing::debug!(?fault, "injecting a fault");
     drop(_entered);
     match fault {
-        FaultKind::InternalError => {
-            ApiError::new(http::StatusCode::INTERNAL_SERVER_ERROR, "internal", "injected fault: internal error")
-                .into_response()
-        }
+        FaultKind::InternalError => ApiError::new(
+            http::StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "injected fault: internal error",
+        )
+        .into_response(),
         FaultKind::Unavailable => {
             let mut response = ApiError::new(
                 http::StatusCode::SERVICE_UNAVAILABLE,
@@ -102,7 +108,10 @@ pub(crate) async fn inject(
                 "injected fault: service unavailable",
             )
             .into_response();
-            response.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from_static("1"));
+            response.headers_mut().insert(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from_static("1"),
+            );
             response
         }
         FaultKind::DropAfterApply => {
@@ -110,9 +119,12 @@ pub(crate) async fn inject(
             // break the connection instead of answering: the client cannot know it succeeded.
             let _applied = next.run(request).await;
             let failing = futures_util::stream::once(async {
-                Err::<bytes::Bytes, std::io::Error>(std::io::Error::other("injected fault: connection dropped"))
+                Err::<bytes::Bytes, std::io::Error>(std::io::Error::other(
+                    "injected fault: connection dropped",
+                ))
             });
-            let mut response = axum::response::Response::new(axum::body::Body::from_stream(failing));
+            let mut response =
+                axum::response::Response::new(axum::body::Body::from_stream(failing));
             *response.status_mut() = http::StatusCode::OK;
             response
         }

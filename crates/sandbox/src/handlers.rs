@@ -13,7 +13,9 @@ use serde_json::json;
 use crate::auth::{decode_public_key, parse_json};
 use crate::counters::Counters;
 use crate::error::ApiError;
-use crate::models::{CreateAccount, CreateCustomer, RegisterSigningKey, SignChallenge, TokenRequest};
+use crate::models::{
+    CreateAccount, CreateCustomer, RegisterSigningKey, SignChallenge, TokenRequest,
+};
 use crate::server::App;
 use crate::store::SignOutcome;
 
@@ -23,17 +25,37 @@ type Result<T> = std::result::Result<T, ApiError>;
 pub(crate) async fn token(State(app): State<Arc<App>>, body: Bytes) -> Result<Response> {
     // A generic message: serde's could quote the secret.
     let request: TokenRequest = serde_json::from_slice(&body).map_err(|_| {
-        ApiError::bad_request("invalid_json", "expected {\"apiKey\": \"<uuid>\", \"apiSecret\": \"<secret>\"}")
+        ApiError::bad_request(
+            "invalid_json",
+            "expected {\"apiKey\": \"<uuid>\", \"apiSecret\": \"<secret>\"}",
+        )
     })?;
-    if !app.credentials.matches(&request.api_key, &request.api_secret) {
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "Invalid credentials"));
+    if !app
+        .credentials
+        .matches(&request.api_key, &request.api_secret)
+    {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "Invalid credentials",
+        ));
     }
-    let (token, expires_at) = app.tokens.issue(&request.api_key, app.clock.unix(), app.config.token_ttl.as_secs())?;
-    Ok(Json(json!({ "token": token, "expiresAt": expires_at, "tokenType": "Bearer" })).into_response())
+    let (token, expires_at) = app.tokens.issue(
+        &request.api_key,
+        app.clock.unix(),
+        app.config.token_ttl.as_secs(),
+    )?;
+    Ok(
+        Json(json!({ "token": token, "expiresAt": expires_at, "tokenType": "Bearer" }))
+            .into_response(),
+    )
 }
 
 /// `PUT /auth/signing`.
-pub(crate) async fn register_signing_key(State(app): State<Arc<App>>, body: Bytes) -> Result<Response> {
+pub(crate) async fn register_signing_key(
+    State(app): State<Arc<App>>,
+    body: Bytes,
+) -> Result<Response> {
     let request: RegisterSigningKey = parse_json(&body)?;
     let key = decode_public_key(&request.public_key)?;
     let key_id = app.signing_keys.register(key);
@@ -62,13 +84,21 @@ pub(crate) async fn list_customers(State(app): State<Arc<App>>) -> Response {
 }
 
 /// `GET /customers/{id}`.
-pub(crate) async fn get_customer(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
+pub(crate) async fn get_customer(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response> {
     Ok(Json(app.store().get_customer(&id, app.clock.now())?).into_response())
 }
 
 /// `GET /customers/{id}/challenge`.
-pub(crate) async fn customer_challenge(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
-    let challenge = app.store().customer_challenge(&id, &app.origin, app.clock.now(), &app.timings)?;
+pub(crate) async fn customer_challenge(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let challenge =
+        app.store()
+            .customer_challenge(&id, &app.origin, app.clock.now(), &app.timings)?;
     Counters::bump(&app.counters.challenges_issued);
     Ok(Json(json!({ CHALLENGE_FIELD: challenge })).into_response())
 }
@@ -116,7 +146,13 @@ pub(crate) async fn create_account(
     body: Bytes,
 ) -> Result<Response> {
     let request: CreateAccount = parse_json(&body)?;
-    let account = app.store().create_account(&id, &request.kind, &request.currencies, app.clock.now(), &app.timings)?;
+    let account = app.store().create_account(
+        &id,
+        &request.kind,
+        &request.currencies,
+        app.clock.now(),
+        &app.timings,
+    )?;
     Counters::bump(&app.counters.accounts);
     if account.challenge.is_some() {
         Counters::bump(&app.counters.challenges_issued);
@@ -125,7 +161,10 @@ pub(crate) async fn create_account(
 }
 
 /// `GET /customers/{id}/accounts`.
-pub(crate) async fn list_customer_accounts(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
+pub(crate) async fn list_customer_accounts(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response> {
     let items = app.store().list_accounts(Some(&id), app.clock.now())?;
     Ok(Json(json!({ LIST_ITEMS_FIELD: items })).into_response())
 }
@@ -137,13 +176,21 @@ pub(crate) async fn list_accounts(State(app): State<Arc<App>>) -> Result<Respons
 }
 
 /// `GET /accounts/{id}`.
-pub(crate) async fn get_account(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
+pub(crate) async fn get_account(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response> {
     Ok(Json(app.store().get_account(&id, app.clock.now())?).into_response())
 }
 
 /// `GET /accounts/{id}/challenge`.
-pub(crate) async fn account_challenge(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
-    let challenge = app.store().account_challenge(&id, app.clock.now(), &app.timings)?;
+pub(crate) async fn account_challenge(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let challenge = app
+        .store()
+        .account_challenge(&id, app.clock.now(), &app.timings)?;
     Counters::bump(&app.counters.challenges_issued);
     Ok(Json(json!({ CHALLENGE_FIELD: challenge })).into_response())
 }
@@ -167,30 +214,51 @@ pub(crate) async fn sign_account_challenge(
 }
 
 /// `PATCH /accounts/{id}/deactivate`.
-pub(crate) async fn deactivate_account(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
-    Ok(Json(app.store().set_account_active(&id, false, app.clock.now())?).into_response())
+pub(crate) async fn deactivate_account(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    Ok(Json(
+        app.store()
+            .set_account_active(&id, false, app.clock.now())?,
+    )
+    .into_response())
 }
 
 /// `PATCH /accounts/{id}/activate`.
-pub(crate) async fn activate_account(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
+pub(crate) async fn activate_account(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response> {
     Ok(Json(app.store().set_account_active(&id, true, app.clock.now())?).into_response())
 }
 
 /// `DELETE /accounts/{id}`: answers the account with its deletion challenge.
-pub(crate) async fn close_account(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
-    let account = app.store().close_account(&id, app.clock.now(), &app.timings)?;
+pub(crate) async fn close_account(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let account = app
+        .store()
+        .close_account(&id, app.clock.now(), &app.timings)?;
     Counters::bump(&app.counters.challenges_issued);
     Ok(Json(account).into_response())
 }
 
 /// `PATCH /simulator/customers/{id}/verify`.
-pub(crate) async fn simulator_verify(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
+pub(crate) async fn simulator_verify(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response> {
     app.store().simulate_kyc(&id, true, app.clock.now())?;
     Ok(StatusCode::ACCEPTED.into_response())
 }
 
 /// `PATCH /simulator/customers/{id}/reject`.
-pub(crate) async fn simulator_reject(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Response> {
+pub(crate) async fn simulator_reject(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Response> {
     app.store().simulate_kyc(&id, false, app.clock.now())?;
     Ok(StatusCode::ACCEPTED.into_response())
 }
@@ -202,5 +270,9 @@ pub(crate) async fn not_found() -> ApiError {
 
 /// Known paths with the wrong method.
 pub(crate) async fn method_not_allowed() -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method")
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this endpoint does not take that method",
+    )
 }

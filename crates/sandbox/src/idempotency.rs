@@ -58,7 +58,13 @@ impl Drop for InFlightGuard<'_> {
     fn drop(&mut self) {
         if self.armed {
             let mut entries = self.store.entries.lock().unwrap_or_else(|e| e.into_inner());
-            if matches!(entries.get(&self.key), Some(Entry { state: EntryState::InFlight, .. })) {
+            if matches!(
+                entries.get(&self.key),
+                Some(Entry {
+                    state: EntryState::InFlight,
+                    ..
+                })
+            ) {
                 entries.remove(&self.key);
             }
         }
@@ -77,28 +83,42 @@ fn fingerprint(method: &Method, uri: &axum::http::Uri, body: &[u8]) -> [u8; 32] 
 
 fn key_of(headers: &HeaderMap) -> Result<Uuid, ApiError> {
     let value = headers.get(IDEMPOTENCY_KEY_HEADER).ok_or_else(|| {
-        ApiError::bad_request("idempotency_key_required", "Idempotency-Key is required on POST, PUT, PATCH and DELETE")
+        ApiError::bad_request(
+            "idempotency_key_required",
+            "Idempotency-Key is required on POST, PUT, PATCH and DELETE",
+        )
     })?;
     value
         .to_str()
         .ok()
         .and_then(|v| Uuid::parse_str(v).ok())
-        .ok_or_else(|| ApiError::bad_request("invalid_idempotency_key", "Idempotency-Key must be a UUID"))
+        .ok_or_else(|| {
+            ApiError::bad_request("invalid_idempotency_key", "Idempotency-Key must be a UUID")
+        })
 }
 
 fn replay(stored: &Stored) -> Response {
     let mut response = Response::new(Body::from(stored.body.clone()));
     *response.status_mut() = stored.status;
     if let Some(ct) = &stored.content_type {
-        response.headers_mut().insert(header::CONTENT_TYPE, ct.clone());
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, ct.clone());
     }
     response
 }
 
 /// The middleware, for writes. Runs after authentication, so an unauthenticated request never
 /// consumes a key.
-pub(crate) async fn idempotency(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+pub(crate) async fn idempotency(
+    State(app): State<Arc<App>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
         return next.run(request).await;
     }
     let key = match key_of(request.headers()) {
@@ -110,7 +130,9 @@ pub(crate) async fn idempotency(State(app): State<Arc<App>>, request: Request, n
     };
     let (parts, body) = request.into_parts();
     // The authentication layer already read the body within the limit.
-    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
     let fp = fingerprint(&parts.method, &parts.uri, &body);
     let now = app.clock.now();
     let window = app.config.idempotency_window;
@@ -141,13 +163,26 @@ pub(crate) async fn idempotency(State(app): State<Arc<App>>, request: Request, n
         if entries.len() > 4096 && entries.len().is_power_of_two() {
             entries.retain(|_, e| now - e.created <= window);
         }
-        entries.insert(key, Entry { fingerprint: fp, created: now, state: EntryState::InFlight });
+        entries.insert(
+            key,
+            Entry {
+                fingerprint: fp,
+                created: now,
+                state: EntryState::InFlight,
+            },
+        );
     }
-    let mut guard = InFlightGuard { store, key, armed: true };
+    let mut guard = InFlightGuard {
+        store,
+        key,
+        armed: true,
+    };
     let response = next.run(Request::from_parts(parts, Body::from(body))).await;
 
     let (parts, body) = response.into_parts();
-    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
     let stored = Stored {
         status: parts.status,
         content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),

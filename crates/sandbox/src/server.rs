@@ -68,15 +68,32 @@ pub struct Sandbox;
 impl Sandbox {
     /// Binds `config.listen` and serves in the background until the handle is shut down or dropped.
     pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
-        let listener = TcpListener::bind(config.listen)
-            .await
-            .map_err(|source| SandboxError::Bind { addr: config.listen, source })?;
-        let local = listener.local_addr().map_err(|source| SandboxError::Bind { addr: config.listen, source })?;
-        let public = if local.ip().is_unspecified() { SocketAddr::from(([127, 0, 0, 1], local.port())) } else { local };
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| SandboxError::Bind {
+                    addr: config.listen,
+                    source,
+                })?;
+        let local = listener.local_addr().map_err(|source| SandboxError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+        let public = if local.ip().is_unspecified() {
+            SocketAddr::from(([127, 0, 0, 1], local.port()))
+        } else {
+            local
+        };
 
         let credentials = Credentials {
-            api_key: config.api_key.clone().unwrap_or_else(|| Uuid::new_v4().to_string()),
-            api_secret: config.api_secret.clone().unwrap_or_else(|| hex::encode(rand::random::<[u8; 20]>())),
+            api_key: config
+                .api_key
+                .clone()
+                .unwrap_or_else(|| Uuid::new_v4().to_string()),
+            api_secret: config
+                .api_secret
+                .clone()
+                .unwrap_or_else(|| hex::encode(rand::random::<[u8; 20]>())),
         };
         let signing_keys = Arc::new(SigningKeys::default());
         let app = Arc::new(App {
@@ -92,7 +109,10 @@ impl Sandbox {
             idempotency: IdempotencyStore::default(),
             faults: FaultInjector::new(config.faults.clone()),
             counters: Counters::default(),
-            origin: Origin { domain: public.to_string(), uri: format!("http://{public}") },
+            origin: Origin {
+                domain: public.to_string(),
+                uri: format!("http://{public}"),
+            },
             timings: Timings {
                 challenge_ttl: config.challenge_ttl,
                 screening_delay: config.screening_delay,
@@ -126,26 +146,50 @@ impl Sandbox {
 
 fn router(app: Arc<App>) -> Router {
     let business = Router::new()
-        .route("/customers", post(h::create_customer).get(h::list_customers))
+        .route(
+            "/customers",
+            post(h::create_customer).get(h::list_customers),
+        )
         .route("/customers/{id}", get(h::get_customer))
         .route("/customers/{id}/challenge", get(h::customer_challenge))
-        .route("/customers/{id}/challenge/sign", post(h::sign_customer_challenge))
-        .route("/customers/{id}/accounts", post(h::create_account).get(h::list_customer_accounts))
+        .route(
+            "/customers/{id}/challenge/sign",
+            post(h::sign_customer_challenge),
+        )
+        .route(
+            "/customers/{id}/accounts",
+            post(h::create_account).get(h::list_customer_accounts),
+        )
         .route("/accounts", get(h::list_accounts))
-        .route("/accounts/{id}", get(h::get_account).delete(h::close_account))
+        .route(
+            "/accounts/{id}",
+            get(h::get_account).delete(h::close_account),
+        )
         .route("/accounts/{id}/challenge", get(h::account_challenge))
-        .route("/accounts/{id}/challenge/sign", post(h::sign_account_challenge))
+        .route(
+            "/accounts/{id}/challenge/sign",
+            post(h::sign_account_challenge),
+        )
         .route("/accounts/{id}/deactivate", patch(h::deactivate_account))
         .route("/accounts/{id}/activate", patch(h::activate_account))
-        .route("/simulator/customers/{id}/verify", patch(h::simulator_verify))
-        .route("/simulator/customers/{id}/reject", patch(h::simulator_reject))
+        .route(
+            "/simulator/customers/{id}/verify",
+            patch(h::simulator_verify),
+        )
+        .route(
+            "/simulator/customers/{id}/reject",
+            patch(h::simulator_reject),
+        )
         // Layers run outermost last-added: authenticate, then idempotency, then the handler.
         .route_layer(from_fn_with_state(app.clone(), idempotency))
         .route_layer(from_fn_with_state(app.clone(), authenticate));
     let signing = Router::new()
         .route("/auth/signing", put(h::register_signing_key))
         .route_layer(from_fn_with_state(app.clone(), require_token));
-    let api = Router::new().route("/auth/token", post(h::token)).merge(signing).merge(business);
+    let api = Router::new()
+        .route("/auth/token", post(h::token))
+        .merge(signing)
+        .merge(business);
     Router::new()
         .nest(API_PREFIX, api)
         .fallback(h::not_found)
@@ -160,13 +204,19 @@ fn router(app: Arc<App>) -> Router {
 async fn limit_body(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     match axum::body::to_bytes(body, app.config.body_limit).await {
-        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
         Err(_) => {
             Counters::bump(&app.counters.rejected_requests);
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "body_too_large",
-                format!("the request body is over the {}-byte limit", app.config.body_limit),
+                format!(
+                    "the request body is over the {}-byte limit",
+                    app.config.body_limit
+                ),
             )
             .into_response()
         }
@@ -186,7 +236,9 @@ pub struct SandboxHandle {
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("App").field("origin", &self.origin).finish_non_exhaustive()
+        f.debug_struct("App")
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
     }
 }
 

@@ -11,7 +11,9 @@ use axum::http::StatusCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chainsig_core::offblocks::{CARD_ACCOUNT, SIWE_STATEMENT};
-use chainsig_core::{AccountId, ChallengeSignature, SignatureScheme, SiwxMessage, format_siwx_time};
+use chainsig_core::{
+    AccountId, ChallengeSignature, SignatureScheme, SiwxMessage, format_siwx_time,
+};
 use rand::Rng;
 use sha3::Digest;
 use time::OffsetDateTime;
@@ -100,7 +102,8 @@ pub(crate) struct Store {
 }
 
 fn parse_id(id: &str, what: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::bad_request("invalid_id", format!("{what} id must be a UUID")))
+    Uuid::parse_str(id)
+        .map_err(|_| ApiError::bad_request("invalid_id", format!("{what} id must be a UUID")))
 }
 
 fn invalid_state(message: impl Into<String>) -> ApiError {
@@ -109,7 +112,9 @@ fn invalid_state(message: impl Into<String>) -> ApiError {
 
 impl Customer {
     fn refresh(&mut self, now: OffsetDateTime) {
-        if self.status == CustomerStatus::Screening && self.screening_until.is_some_and(|t| now >= t) {
+        if self.status == CustomerStatus::Screening
+            && self.screening_until.is_some_and(|t| now >= t)
+        {
             self.status = CustomerStatus::Verifying;
             self.updated_at = now;
         }
@@ -123,7 +128,11 @@ impl Customer {
             status: self.status,
             created_at: self.created_at,
             updated_at: self.updated_at,
-            challenge: if with_challenge { self.challenge.as_ref().map(|c| c.base64.clone()) } else { None },
+            challenge: if with_challenge {
+                self.challenge.as_ref().map(|c| c.base64.clone())
+            } else {
+                None
+            },
         }
     }
 }
@@ -147,7 +156,11 @@ impl Account {
             currencies: self.currencies.clone(),
             created_at: self.created_at,
             updated_at: self.updated_at,
-            challenge: if with_challenge { self.challenge.as_ref().map(|c| c.base64.clone()) } else { None },
+            challenge: if with_challenge {
+                self.challenge.as_ref().map(|c| c.base64.clone())
+            } else {
+                None
+            },
         }
     }
 }
@@ -172,21 +185,38 @@ fn smart_account_address(owner: &AccountId, account: Uuid) -> AccountId {
 fn random_nonce() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::rng();
-    (0..16).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+    (0..16)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 fn issue(purpose: Purpose, bytes: Vec<u8>, now: OffsetDateTime, timings: &Timings) -> Issued {
-    Issued { purpose, base64: STANDARD.encode(&bytes), bytes, expires_at: now + timings.challenge_ttl }
+    Issued {
+        purpose,
+        base64: STANDARD.encode(&bytes),
+        bytes,
+        expires_at: now + timings.challenge_ttl,
+    }
 }
 
 /// The ownership challenge: EIP-4361 for EVM customers; for Solana customers the same layout
 /// with `Solana account` (CAIP-122), signed with ed25519 over its bytes (a sandbox extension:
 /// OffBlocks documents Sign-In-with-X for EVM only).
-fn ownership_challenge(owner: &AccountId, origin: &Origin, now: OffsetDateTime, timings: &Timings) -> Issued {
+fn ownership_challenge(
+    owner: &AccountId,
+    origin: &Origin,
+    now: OffsetDateTime,
+    timings: &Timings,
+) -> Issued {
     let message = SiwxMessage {
         scheme: None,
         domain: origin.domain.clone(),
-        chain_name: if owner.chain().is_solana() { "Solana" } else { "Ethereum" }.to_owned(),
+        chain_name: if owner.chain().is_solana() {
+            "Solana"
+        } else {
+            "Ethereum"
+        }
+        .to_owned(),
         address: owner.address().to_owned(),
         statement: Some(SIWE_STATEMENT.to_owned()),
         uri: origin.uri.clone(),
@@ -199,13 +229,23 @@ fn ownership_challenge(owner: &AccountId, origin: &Origin, now: OffsetDateTime, 
         request_id: None,
         resources: Vec::new(),
     };
-    issue(Purpose::Ownership, message.to_string().into_bytes(), now, timings)
+    issue(
+        Purpose::Ownership,
+        message.to_string().into_bytes(),
+        now,
+        timings,
+    )
 }
 
 /// A session-key (or deletion) challenge: the text of a fresh UUID, as OffBlocks' sandbox sends
 /// (`offblocks-api.md` 1.9), signed by the owner over the decoded bytes.
 fn account_challenge(purpose: Purpose, now: OffsetDateTime, timings: &Timings) -> Issued {
-    issue(purpose, Uuid::new_v4().to_string().into_bytes(), now, timings)
+    issue(
+        purpose,
+        Uuid::new_v4().to_string().into_bytes(),
+        now,
+        timings,
+    )
 }
 
 /// Checks a submitted signature against the current challenge; on a bad signature or an expired
@@ -228,9 +268,9 @@ fn check_submission(
             format!("the challenge must be signed by the owner {owner}, not {signer}"),
         ));
     }
-    let issued = current
-        .as_ref()
-        .ok_or_else(|| invalid_state("there is no challenge to sign (nothing is waiting for a signature)"))?;
+    let issued = current.as_ref().ok_or_else(|| {
+        invalid_state("there is no challenge to sign (nothing is waiting for a signature)")
+    })?;
     if issued.base64 != submitted_challenge {
         return Err(ApiError::bad_request(
             "stale_challenge",
@@ -239,9 +279,16 @@ fn check_submission(
     }
     if now > issued.expires_at {
         *current = Some(regenerate());
-        return Err(ApiError::bad_request("challenge_expired", "the challenge has expired; a new one was issued"));
+        return Err(ApiError::bad_request(
+            "challenge_expired",
+            "the challenge has expired; a new one was issued",
+        ));
     }
-    let scheme = if owner.chain().is_solana() { SignatureScheme::Ed25519 } else { SignatureScheme::Eip191Secp256k1 };
+    let scheme = if owner.chain().is_solana() {
+        SignatureScheme::Ed25519
+    } else {
+        SignatureScheme::Eip191Secp256k1
+    };
     let verified = ChallengeSignature::from_base64(scheme, submitted_signature)
         .map_err(|e| e.to_string())
         .and_then(|signature| {
@@ -277,19 +324,32 @@ impl Store {
         now: OffsetDateTime,
         timings: &Timings,
     ) -> Result<CustomerBody, ApiError> {
-        let owner: AccountId =
-            chain_id.parse().map_err(|e| ApiError::bad_request("invalid_chain_id", format!("chainId: {e}")))?;
+        let owner: AccountId = chain_id
+            .parse()
+            .map_err(|e| ApiError::bad_request("invalid_chain_id", format!("chainId: {e}")))?;
         if !owner.chain().is_eip155() && !owner.chain().is_solana() {
-            return Err(ApiError::bad_request("unsupported_chain", "chainId must be an eip155 or solana account"));
+            return Err(ApiError::bad_request(
+                "unsupported_chain",
+                "chainId must be an eip155 or solana account",
+            ));
         }
         if external_id.is_empty() || external_id.len() > 256 {
-            return Err(ApiError::bad_request("invalid_external_id", "externalId must be 1 to 256 characters"));
+            return Err(ApiError::bad_request(
+                "invalid_external_id",
+                "externalId must be 1 to 256 characters",
+            ));
         }
         let index_key = (owner.to_string(), external_id.to_owned());
         if self.customer_index.contains_key(&index_key) {
-            return Err(ApiError::conflict("customer_already_exists", "Customer already exists"));
+            return Err(ApiError::conflict(
+                "customer_already_exists",
+                "Customer already exists",
+            ));
         }
-        let id = Uuid::new_v5(&CUSTOMER_ID_NAMESPACE, format!("{owner}|{external_id}").as_bytes());
+        let id = Uuid::new_v5(
+            &CUSTOMER_ID_NAMESPACE,
+            format!("{owner}|{external_id}").as_bytes(),
+        );
         let challenge = ownership_challenge(&owner, origin, now, timings);
         let customer = Customer {
             id,
@@ -310,12 +370,19 @@ impl Store {
 
     fn customer_mut(&mut self, id: &str, now: OffsetDateTime) -> Result<&mut Customer, ApiError> {
         let id = parse_id(id, "customer")?;
-        let customer = self.customers.get_mut(&id).ok_or_else(|| ApiError::not_found("Customer"))?;
+        let customer = self
+            .customers
+            .get_mut(&id)
+            .ok_or_else(|| ApiError::not_found("Customer"))?;
         customer.refresh(now);
         Ok(customer)
     }
 
-    pub(crate) fn get_customer(&mut self, id: &str, now: OffsetDateTime) -> Result<CustomerBody, ApiError> {
+    pub(crate) fn get_customer(
+        &mut self,
+        id: &str,
+        now: OffsetDateTime,
+    ) -> Result<CustomerBody, ApiError> {
         Ok(self.customer_mut(id, now)?.body(false))
     }
 
@@ -385,15 +452,26 @@ impl Store {
         }
     }
 
-    pub(crate) fn simulate_kyc(&mut self, id: &str, approve: bool, now: OffsetDateTime) -> Result<(), ApiError> {
+    pub(crate) fn simulate_kyc(
+        &mut self,
+        id: &str,
+        approve: bool,
+        now: OffsetDateTime,
+    ) -> Result<(), ApiError> {
         let customer = self.customer_mut(id, now)?;
         match customer.status {
             CustomerStatus::Screening | CustomerStatus::Verifying => {
-                customer.status = if approve { CustomerStatus::Active } else { CustomerStatus::Rejected };
+                customer.status = if approve {
+                    CustomerStatus::Active
+                } else {
+                    CustomerStatus::Rejected
+                };
                 customer.updated_at = now;
                 Ok(())
             }
-            _ => Err(invalid_state("KYC can only be decided for a customer in screening or verifying")),
+            _ => Err(invalid_state(
+                "KYC can only be decided for a customer in screening or verifying",
+            )),
         }
     }
 
@@ -406,7 +484,10 @@ impl Store {
         timings: &Timings,
     ) -> Result<AccountBody, ApiError> {
         if kind != CARD_ACCOUNT {
-            return Err(ApiError::bad_request("invalid_type", format!("type must be `{CARD_ACCOUNT}`")));
+            return Err(ApiError::bad_request(
+                "invalid_type",
+                format!("type must be `{CARD_ACCOUNT}`"),
+            ));
         }
         match currencies {
             [one] if SUPPORTED_CURRENCIES.contains(&one.as_str()) => {}
@@ -416,7 +497,12 @@ impl Store {
                     format!("supported currencies: {}", SUPPORTED_CURRENCIES.join(", ")),
                 ));
             }
-            _ => return Err(ApiError::bad_request("invalid_currencies", "exactly one currency is supported")),
+            _ => {
+                return Err(ApiError::bad_request(
+                    "invalid_currencies",
+                    "exactly one currency is supported",
+                ));
+            }
         }
         let customer = self.customer_mut(customer_id, now)?;
         let active = customer.status == CustomerStatus::Active;
@@ -429,7 +515,11 @@ impl Store {
             owner,
             chain_id: None,
             // An account for a customer who is not active fails its basic validations (1.10).
-            status: if active { AccountStatus::Initiating } else { AccountStatus::Failed },
+            status: if active {
+                AccountStatus::Initiating
+            } else {
+                AccountStatus::Failed
+            },
             currencies: currencies.to_vec(),
             created_at: now,
             updated_at: now,
@@ -444,16 +534,27 @@ impl Store {
 
     fn account_mut(&mut self, id: &str, now: OffsetDateTime) -> Result<&mut Account, ApiError> {
         let id = parse_id(id, "account")?;
-        let account = self.accounts.get_mut(&id).ok_or_else(|| ApiError::not_found("Account"))?;
+        let account = self
+            .accounts
+            .get_mut(&id)
+            .ok_or_else(|| ApiError::not_found("Account"))?;
         account.refresh(now);
         Ok(account)
     }
 
-    pub(crate) fn get_account(&mut self, id: &str, now: OffsetDateTime) -> Result<AccountBody, ApiError> {
+    pub(crate) fn get_account(
+        &mut self,
+        id: &str,
+        now: OffsetDateTime,
+    ) -> Result<AccountBody, ApiError> {
         Ok(self.account_mut(id, now)?.body(false))
     }
 
-    pub(crate) fn list_accounts(&mut self, customer: Option<&str>, now: OffsetDateTime) -> Result<Vec<AccountBody>, ApiError> {
+    pub(crate) fn list_accounts(
+        &mut self,
+        customer: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<Vec<AccountBody>, ApiError> {
         let customer = match customer {
             Some(id) => {
                 let uuid = parse_id(id, "customer")?;
@@ -478,12 +579,21 @@ impl Store {
 
     /// `GET /accounts/{id}/challenge`: a fresh challenge for whatever waits for a signature
     /// (creation or deletion); every earlier challenge is invalidated.
-    pub(crate) fn account_challenge(&mut self, id: &str, now: OffsetDateTime, timings: &Timings) -> Result<String, ApiError> {
+    pub(crate) fn account_challenge(
+        &mut self,
+        id: &str,
+        now: OffsetDateTime,
+        timings: &Timings,
+    ) -> Result<String, ApiError> {
         let account = self.account_mut(id, now)?;
         let purpose = match (&account.challenge, account.status) {
             (Some(issued), _) => issued.purpose,
             (None, AccountStatus::Initiating) => Purpose::AccountCreation,
-            _ => return Err(invalid_state("nothing waits for a signature on this account")),
+            _ => {
+                return Err(invalid_state(
+                    "nothing waits for a signature on this account",
+                ));
+            }
         };
         let issued = account_challenge(purpose, now, timings);
         let text = issued.base64.clone();
@@ -503,7 +613,11 @@ impl Store {
         let account = self.account_mut(id, now)?;
         let purpose = match &account.challenge {
             Some(issued) => issued.purpose,
-            None => return Err(invalid_state("nothing waits for a signature on this account")),
+            None => {
+                return Err(invalid_state(
+                    "nothing waits for a signature on this account",
+                ));
+            }
         };
         let owner = account.owner.clone();
         let result = check_submission(
@@ -533,7 +647,12 @@ impl Store {
         }
     }
 
-    pub(crate) fn set_account_active(&mut self, id: &str, active: bool, now: OffsetDateTime) -> Result<AccountBody, ApiError> {
+    pub(crate) fn set_account_active(
+        &mut self,
+        id: &str,
+        active: bool,
+        now: OffsetDateTime,
+    ) -> Result<AccountBody, ApiError> {
         let account = self.account_mut(id, now)?;
         account.status = match (account.status, active) {
             (AccountStatus::Active, false) => AccountStatus::Inactive,
@@ -542,7 +661,10 @@ impl Store {
                 return Err(invalid_state(format!(
                     "cannot {} an account that is {}",
                     if active { "activate" } else { "deactivate" },
-                    serde_json::to_value(status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+                    serde_json::to_value(status)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default()
                 )));
             }
         };
@@ -551,10 +673,20 @@ impl Store {
     }
 
     /// `DELETE /accounts/{id}`: issues the deletion challenge; the account closes once it is signed.
-    pub(crate) fn close_account(&mut self, id: &str, now: OffsetDateTime, timings: &Timings) -> Result<AccountBody, ApiError> {
+    pub(crate) fn close_account(
+        &mut self,
+        id: &str,
+        now: OffsetDateTime,
+        timings: &Timings,
+    ) -> Result<AccountBody, ApiError> {
         let account = self.account_mut(id, now)?;
-        if !matches!(account.status, AccountStatus::Active | AccountStatus::Inactive) {
-            return Err(invalid_state("only an active or inactive account can be closed"));
+        if !matches!(
+            account.status,
+            AccountStatus::Active | AccountStatus::Inactive
+        ) {
+            return Err(invalid_state(
+                "only an active or inactive account can be closed",
+            ));
         }
         account.challenge = Some(account_challenge(Purpose::AccountDeletion, now, timings));
         account.updated_at = now;
