@@ -1,6 +1,12 @@
 //! The OffBlocks RFC 9421 vectors (`testdata/vectors/rfc9421-vectors.json`), typed.
 
-#![allow(dead_code, unreachable_pub, missing_docs, clippy::unwrap_used, clippy::panic)]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::panic
+)]
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
