@@ -148,6 +148,10 @@ fn header_and_parameter_errors() {
     assert_eq!(reason(&v, &r, T0), "missing-signature");
 
     let mut r = req.clone();
+    let latin1 = HeaderValue::from_bytes(b"sig=(\xff)").unwrap();
+    r.headers_mut().insert("signature-input", latin1);
+    assert_eq!(reason(&v, &r, T0), "malformed-signature-input");
+    let mut r = req.clone();
     r.headers_mut()
         .insert("signature", HeaderValue::from_static("sig=(1 2)"));
     assert_eq!(reason(&v, &r, T0), "malformed-signature");
