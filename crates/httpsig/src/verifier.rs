@@ -261,16 +261,32 @@ impl Verifier {
         let profile = &self.profile;
 
         // 1. Parse.
-        let input = joined_header(headers, header::SIGNATURE_INPUT.as_str()).ok_or(
-            VerifyError::MissingHeader {
-                header: "Signature-Input",
-            },
-        )?;
-        let signature = joined_header(headers, header::SIGNATURE.as_str()).ok_or(
-            VerifyError::MissingHeader {
-                header: "Signature",
-            },
-        )?;
+        let input = match joined_header(headers, header::SIGNATURE_INPUT.as_str()) {
+            Some(v) => v,
+            None if headers.contains_key(header::SIGNATURE_INPUT) => {
+                return Err(VerifyError::MalformedSignatureInput {
+                    reason: "not UTF-8",
+                });
+            }
+            None => {
+                return Err(VerifyError::MissingHeader {
+                    header: "Signature-Input",
+                });
+            }
+        };
+        let signature = match joined_header(headers, header::SIGNATURE.as_str()) {
+            Some(v) => v,
+            None if headers.contains_key(header::SIGNATURE) => {
+                return Err(VerifyError::MalformedSignature {
+                    reason: "not UTF-8",
+                });
+            }
+            None => {
+                return Err(VerifyError::MissingHeader {
+                    header: "Signature",
+                });
+            }
+        };
         let params = SignatureParams::from_signature_input(&input, profile.label)?;
         let signature = parse_signature(&signature, profile.label)?;
         if signature.len() != SIGNATURE_LEN {
