@@ -1,0 +1,602 @@
+//! The client: configuration, and the one place every request is authenticated, signed, sent
+//! and retried.
+
+use std::fmt;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use chainsig_core::offblocks::{self, IDEMPOTENCY_KEY_HEADER, error_body};
+use chainsig_httpsig::{RequestSigner, RequestSigningKey};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use http::{HeaderMap, Method, StatusCode};
+use reqwest::Url;
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use tracing::Instrument as _;
+
+use crate::error::{ApiError, Error, Result};
+use crate::idempotency::IdempotencyKey;
+use crate::models::TokenResponse;
+use crate::retry::RetryPolicy;
+use crate::token::{CachedToken, TokenCache};
+
+/// Largest answer body read; anything longer is an error, not an allocation.
+const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+
+type Signer = RequestSigner<Arc<dyn RequestSigningKey>>;
+
+/// A client of the OffBlocks API. Cheap to clone (one connection pool, one token cache, shared
+/// by every clone), `Send + Sync`.
+///
+/// ```no_run
+/// use chainsig_api::Client;
+/// use chainsig_httpsig::P384SigningKey;
+///
+/// # fn demo(secret: String) -> Result<(), chainsig_api::Error> {
+/// let key = P384SigningKey::from_pem(&std::fs::read_to_string("signing-key.pem").unwrap()).unwrap();
+/// let client = Client::builder()
+///     .base_url(chainsig_api::SANDBOX_BASE_URL)
+///     .credentials("0f8c1d2e-…", secret)
+///     .signing_key(key)
+///     .key_id("3ff1e847-f3c9-45ad-87b9-4cb325f5da07")
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    pub(crate) domain: String,
+    pub(crate) origin: String,
+    api_key: String,
+    api_secret: SecretString,
+    key: Arc<dyn RequestSigningKey>,
+    signer: RwLock<Option<Arc<Signer>>>,
+    pub(crate) token: TokenCache,
+    retry: RetryPolicy,
+    timeout: Duration,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("api_key", &self.inner.api_key)
+            .field("key_id", &self.key_id())
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`].
+#[derive(Default)]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    api_key: Option<String>,
+    api_secret: Option<SecretString>,
+    key: Option<Arc<dyn RequestSigningKey>>,
+    key_id: Option<String>,
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    user_agent: Option<String>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key)
+            .field("key_id", &self.key_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The API's base URL, including `/v1` (default [`offblocks::PRODUCTION_BASE_URL`]). Plain
+    /// `http://` is accepted for loopback addresses only.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The API key and secret (`POST /auth/token`).
+    pub fn credentials(
+        mut self,
+        api_key: impl Into<String>,
+        api_secret: impl Into<SecretString>,
+    ) -> Self {
+        self.api_key = Some(api_key.into());
+        self.api_secret = Some(api_secret.into());
+        self
+    }
+
+    /// The P-384 key that signs every request (in memory, or any KMS behind the trait).
+    pub fn signing_key(mut self, key: impl RequestSigningKey + 'static) -> Self {
+        self.key = Some(Arc::new(key));
+        self
+    }
+
+    /// The same, already shared.
+    pub fn shared_signing_key(mut self, key: Arc<dyn RequestSigningKey>) -> Self {
+        self.key = Some(key);
+        self
+    }
+
+    /// The key id returned when the key was registered (`keyid` of every signature). Without
+    /// it, call [`Client::register_signing_key`] before any business request.
+    pub fn key_id(mut self, key_id: impl Into<String>) -> Self {
+        self.key_id = Some(key_id.into());
+        self
+    }
+
+    /// Timeout of each HTTP attempt (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Retry policy (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// `User-Agent` (default `chainsig/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client> {
+        let base = self
+            .base_url
+            .unwrap_or_else(|| offblocks::PRODUCTION_BASE_URL.to_owned());
+        let url =
+            Url::parse(&base).map_err(|e| Error::Config(format!("base URL `{base}`: {e}")))?;
+        let host = url
+            .host_str()
+            .ok_or_else(|| Error::Config(format!("base URL `{base}` has no host")))?;
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback(host) => {}
+            "http" => {
+                return Err(Error::Config(format!(
+                    "base URL `{base}`: plain http is allowed for loopback addresses only; use https"
+                )));
+            }
+            other => {
+                return Err(Error::Config(format!(
+                    "base URL `{base}`: unsupported scheme `{other}`"
+                )));
+            }
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(Error::Config(format!(
+                "base URL `{base}` must not have a query or fragment"
+            )));
+        }
+        let domain = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        let origin = format!("{}://{domain}", url.scheme());
+        let api_key = self
+            .api_key
+            .ok_or_else(|| Error::Config("API key and secret are required".into()))?;
+        let api_secret = self
+            .api_secret
+            .ok_or_else(|| Error::Config("API key and secret are required".into()))?;
+        let key = self
+            .key
+            .ok_or_else(|| Error::Config("a request-signing key is required".into()))?;
+        let timeout = self.timeout.unwrap_or(Duration::from_secs(30));
+        let http = reqwest::Client::builder()
+            .user_agent(
+                self.user_agent
+                    .unwrap_or_else(|| format!("chainsig/{}", env!("CARGO_PKG_VERSION"))),
+            )
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+        let signer = self
+            .key_id
+            .map(|id| Arc::new(RequestSigner::new(key.clone(), id)));
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url: base.trim_end_matches('/').to_owned(),
+                domain,
+                origin,
+                api_key,
+                api_secret,
+                key,
+                signer: RwLock::new(signer),
+                token: TokenCache::default(),
+                retry: self.retry.unwrap_or_default(),
+                timeout,
+            }),
+        })
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
+/// How a request is authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Auth {
+    /// `POST /auth/token`.
+    None,
+    /// `PUT /auth/signing`: bearer token only (the key is not registered yet).
+    Bearer,
+    /// Every business request: bearer token + RFC 9421 signature + digest.
+    Signed,
+}
+
+/// One logical request: retries send exactly these bytes, with this idempotency key.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) body: Option<Bytes>,
+    pub(crate) idempotency_key: Option<IdempotencyKey>,
+    pub(crate) auth: Auth,
+}
+
+impl Operation {
+    pub(crate) fn get(path: impl Into<String>) -> Self {
+        Self {
+            method: Method::GET,
+            path: path.into(),
+            body: None,
+            idempotency_key: None,
+            auth: Auth::Signed,
+        }
+    }
+
+    pub(crate) fn write(
+        method: Method,
+        path: impl Into<String>,
+        body: Option<Bytes>,
+        key: IdempotencyKey,
+    ) -> Self {
+        Self {
+            method,
+            path: path.into(),
+            body,
+            idempotency_key: Some(key),
+            auth: Auth::Signed,
+        }
+    }
+}
+
+/// A successful answer.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) body: Bytes,
+    pub(crate) url: String,
+    /// `Retry-After`, in its seconds form (the only one OffBlocks-like servers send).
+    pub(crate) retry_after: Option<Duration>,
+}
+
+enum AttemptError {
+    /// Worth retrying: no answer, or an answer cut short.
+    Transport(String),
+    /// Not worth retrying.
+    Fatal(Error),
+}
+
+impl Client {
+    /// Starts a [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The API's host\[:port\]: what a SIWE challenge's `domain` must be.
+    pub fn domain(&self) -> &str {
+        &self.inner.domain
+    }
+
+    /// The API's origin (`https://host[:port]`): what a SIWE challenge's `URI` must be.
+    pub fn origin(&self) -> &str {
+        &self.inner.origin
+    }
+
+    /// The `keyid` requests are signed under, once known.
+    pub fn key_id(&self) -> Option<String> {
+        let signer = self.inner.signer.read().unwrap_or_else(|e| e.into_inner());
+        signer.as_ref().map(|s| s.keyid().to_owned())
+    }
+
+    /// Sets the `keyid` (e.g. after registering the key elsewhere).
+    pub fn set_key_id(&self, key_id: impl Into<String>) {
+        let signer = Arc::new(RequestSigner::new(self.inner.key.clone(), key_id));
+        *self.inner.signer.write().unwrap_or_else(|e| e.into_inner()) = Some(signer);
+    }
+
+    /// How many tokens this client (and its clones) fetched so far.
+    pub fn token_fetches(&self) -> u64 {
+        self.inner
+            .token
+            .fetches
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// A valid bearer token: the cached one, or a new one from `POST /auth/token` (one fetch at
+    /// a time, however many callers wait).
+    async fn token(&self) -> Result<CachedToken> {
+        if let Some(token) = self.inner.token.fresh(unix_now()) {
+            return Ok(token);
+        }
+        let _refreshing = self.inner.token.refresh.lock().await;
+        if let Some(token) = self.inner.token.fresh(unix_now()) {
+            return Ok(token);
+        }
+        let body = serde_json::json!({
+            "apiKey": self.inner.api_key,
+            "apiSecret": self.inner.api_secret.expose_secret(),
+        });
+        let operation = Operation {
+            method: Method::POST,
+            path: offblocks::paths::TOKEN.to_owned(),
+            body: Some(Bytes::from(body.to_string())),
+            idempotency_key: None,
+            auth: Auth::None,
+        };
+        // Boxed: fetching a token is itself a request (which, unauthenticated, needs no token).
+        let answer = Box::pin(self.execute(operation)).await?;
+        let token: TokenResponse = decode(&answer)?;
+        tracing::debug!(expires_at = token.expires_at, "fetched a bearer token");
+        Ok(self
+            .inner
+            .token
+            .store(token.token, token.expires_at, unix_now()))
+    }
+
+    /// Sends `operation`, retrying per the policy with the same body and idempotency key and a
+    /// fresh signature each attempt. Non-2xx answers are errors.
+    pub(crate) async fn execute(&self, operation: Operation) -> Result<Answer> {
+        let started = Instant::now();
+        let retry = self.inner.retry;
+        let mut delays = retry.delays();
+        let mut attempt = 0u32;
+        let mut refreshed_token = false;
+        let url = format!("{}{}", self.inner.base_url, operation.path);
+        let key = operation.idempotency_key.map(IdempotencyKey::uuid);
+        loop {
+            attempt += 1;
+            let span = tracing::info_span!(
+                "offblocks_request",
+                method = %operation.method,
+                path = %operation.path,
+                attempt,
+                idempotency_key = key.map(|k| k.to_string()),
+                status = tracing::field::Empty,
+            );
+            let outcome = self
+                .attempt(&operation, &url)
+                .instrument(span.clone())
+                .await;
+            let failure = match outcome {
+                Ok((answer, _)) if answer.status.is_success() => {
+                    span.record("status", answer.status.as_u16());
+                    return Ok(answer);
+                }
+                Ok((answer, token_generation)) => {
+                    span.record("status", answer.status.as_u16());
+                    let error = api_error(&answer, key);
+                    if answer.status == StatusCode::UNAUTHORIZED
+                        && operation.auth != Auth::None
+                        && !refreshed_token
+                    {
+                        // The token expired or was revoked: drop it and try once more at once.
+                        if let Some(generation) = token_generation {
+                            self.inner.token.invalidate(generation);
+                        }
+                        refreshed_token = true;
+                        continue;
+                    }
+                    if !error.is_retryable() {
+                        return Err(Error::Api(error));
+                    }
+                    Error::Api(error)
+                }
+                Err(AttemptError::Transport(reason)) => {
+                    tracing::debug!(parent: &span, %reason, "no answer");
+                    Error::Transport {
+                        url: url.clone(),
+                        reason,
+                        attempts: attempt,
+                        idempotency_key: key,
+                    }
+                }
+                Err(AttemptError::Fatal(error)) => return Err(error),
+            };
+            let retry_after = match &failure {
+                Error::Api(e) => e.retry_after,
+                _ => None,
+            };
+            let Some(backoff) = delays.next() else {
+                return Err(failure);
+            };
+            // The server's Retry-After wins over a shorter backoff.
+            let delay = retry_after.map_or(backoff, |r| r.max(backoff));
+            if started.elapsed() + delay > retry.deadline {
+                return Err(failure);
+            }
+            tracing::debug!(attempt, ?delay, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    async fn attempt(
+        &self,
+        operation: &Operation,
+        url: &str,
+    ) -> Result<(Answer, Option<u64>), AttemptError> {
+        let mut headers = HeaderMap::new();
+        let mut token_generation = None;
+        if operation.auth != Auth::None {
+            let token = self.token().await.map_err(AttemptError::Fatal)?;
+            token_generation = Some(token.generation);
+            let mut value = HeaderValue::from_str(&token.header_value()).map_err(|_| {
+                AttemptError::Fatal(Error::Config(
+                    "the bearer token is not a valid header".into(),
+                ))
+            })?;
+            value.set_sensitive(true);
+            headers.insert(AUTHORIZATION, value);
+        }
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        if operation.body.is_some() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        if let Some(key) = operation.idempotency_key {
+            let value = HeaderValue::from_str(&key.to_string())
+                .map_err(|_| AttemptError::Fatal(Error::Config("idempotency key".into())))?;
+            headers.insert(IDEMPOTENCY_KEY_HEADER, value);
+        }
+        let body = operation.body.clone().unwrap_or_default();
+        if operation.auth == Auth::Signed {
+            let signer = self.inner.signer.read().unwrap_or_else(|e| e.into_inner()).clone().ok_or_else(|| {
+                AttemptError::Fatal(Error::Config(
+                    "no request-signing key id: set ClientBuilder::key_id or call Client::register_signing_key".into(),
+                ))
+            })?;
+            let uri: http::Uri = url.parse().map_err(|_| {
+                AttemptError::Fatal(Error::Config(format!("`{url}` is not a valid URI")))
+            })?;
+            signer
+                .sign_headers(&operation.method, &uri, &mut headers, &body, unix_now())
+                .await
+                .map_err(|e| AttemptError::Fatal(Error::RequestSigning(e.to_string())))?;
+        }
+        let request = self
+            .inner
+            .http
+            .request(operation.method.clone(), url)
+            .headers(headers)
+            .timeout(self.inner.timeout);
+        let request = if operation.body.is_some() {
+            request.body(body)
+        } else {
+            request
+        };
+        let response = request
+            .send()
+            .await
+            .map_err(|e| AttemptError::Transport(describe(e)))?;
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_RESPONSE_BYTES as u64)
+        {
+            return Err(AttemptError::Fatal(Error::Decode {
+                url: url.to_owned(),
+                status,
+                reason: format!("the answer is over {MAX_RESPONSE_BYTES} bytes"),
+            }));
+        }
+        let body = response.bytes().await.map_err(|e| {
+            AttemptError::Transport(format!("the answer was cut short: {}", describe(e)))
+        })?;
+        Ok((
+            Answer {
+                status,
+                body,
+                url: url.to_owned(),
+                retry_after,
+            },
+            token_generation,
+        ))
+    }
+}
+
+/// reqwest's message plus its source chain (e.g. "connection refused"), never a header.
+fn describe(error: reqwest::Error) -> String {
+    let error = error.without_url();
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Builds an [`ApiError`] from a non-2xx answer: the JSON error shape when there is one, the text
+/// otherwise.
+pub(crate) fn api_error(answer: &Answer, key: Option<uuid::Uuid>) -> ApiError {
+    let body = &answer.body[..];
+    let (code, message) = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(json) => (
+            json.get(error_body::CODE)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
+            json.get(error_body::MESSAGE)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned(),
+        ),
+        Err(_) => {
+            let text = String::from_utf8_lossy(body);
+            let mut text = text.trim().to_owned();
+            if text.len() > 512 {
+                let mut cut = 512;
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                text.truncate(cut);
+            }
+            (None, text)
+        }
+    };
+    ApiError {
+        status: answer.status,
+        code,
+        message,
+        idempotency_key: key,
+        retry_after: answer.retry_after,
+    }
+}
+
+/// Decodes a JSON answer; a malformed or truncated one is [`Error::Decode`].
+pub(crate) fn decode<T: DeserializeOwned>(answer: &Answer) -> Result<T> {
+    serde_json::from_slice(&answer.body).map_err(|e| Error::Decode {
+        url: answer.url.clone(),
+        status: answer.status,
+        reason: format!("{e}"),
+    })
+}

@@ -1,0 +1,194 @@
+//! Opening and closing accounts: the session-key and deletion challenges, and waiting for the
+//! on-chain deployment.
+
+use std::time::Instant;
+
+use chainsig_core::ChallengeSigner;
+
+use super::events::FlowEvent;
+use super::options::FlowOptions;
+use super::sign_loop::{Subject, sign_until_accepted};
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::models::{Account, AccountStatus, CreateAccount, CustomerStatus};
+
+impl Client {
+    /// Opens an account for an active customer: creates it, signs the session-key challenge
+    /// with `signer` (the customer's wallet), submits it, and waits (bounded) until the account
+    /// is `active`. Returns the final account, with its CAIP-10 `chainId`.
+    pub async fn open_account<S: ChallengeSigner + ?Sized>(
+        &self,
+        customer_id: &str,
+        signer: &S,
+        request: &CreateAccount,
+        options: &FlowOptions,
+    ) -> Result<Account> {
+        let span = tracing::info_span!("open_account", customer_id, account = %signer.account());
+        tracing::Instrument::instrument(
+            async {
+                let customer = self.get_customer(customer_id).await?;
+                if customer.status != CustomerStatus::Active {
+                    return Err(Error::Flow(format!(
+                        "customer {customer_id} is {}: accounts need an active customer (KYC approved)",
+                        customer.status
+                    )));
+                }
+                if !customer.account_id().is_ok_and(|a| a.same_address(signer.account())) {
+                    return Err(Error::Flow(format!(
+                        "the signer {} is not customer {customer_id}'s wallet {}",
+                        signer.account(),
+                        customer.chain_id
+                    )));
+                }
+                let account = self.create_account(customer_id, request, options.key("account/create")).await?;
+                options.emit(FlowEvent::AccountCreated {
+                    account_id: account.id.clone(),
+                    status: account.status.clone(),
+                    resumed: false,
+                });
+                self.finish_account(account, signer, options).await
+            },
+            span,
+        )
+        .await
+    }
+
+    /// Resumes an account left part-way (e.g. `initiating` after a crash or a lost challenge):
+    /// fetches its challenge, signs, submits and waits for `active`. An account already `pending`
+    /// is waited for; an `active` one is returned as it is.
+    pub async fn resume_account<S: ChallengeSigner + ?Sized>(
+        &self,
+        account_id: &str,
+        signer: &S,
+        options: &FlowOptions,
+    ) -> Result<Account> {
+        let account = self.get_account(account_id).await?;
+        options.emit(FlowEvent::AccountCreated {
+            account_id: account.id.clone(),
+            status: account.status.clone(),
+            resumed: true,
+        });
+        self.finish_account(account, signer, options).await
+    }
+
+    async fn finish_account<S: ChallengeSigner + ?Sized>(
+        &self,
+        account: Account,
+        signer: &S,
+        options: &FlowOptions,
+    ) -> Result<Account> {
+        match account.status {
+            AccountStatus::Initiating => {
+                let first = match &account.challenge {
+                    Some(challenge) => challenge.clone(),
+                    None => self.account_challenge(&account.id).await?,
+                };
+                sign_until_accepted(
+                    self,
+                    signer,
+                    Subject::Account(&account.id),
+                    "account",
+                    first,
+                    options,
+                    |_| Ok(()),
+                )
+                .await?;
+            }
+            AccountStatus::Pending | AccountStatus::Active => {}
+            other => {
+                return Err(Error::Flow(format!(
+                    "account {} is {other}: it cannot be opened",
+                    account.id
+                )));
+            }
+        }
+        let account = self
+            .wait_for_account(&account.id, AccountStatus::Active, options)
+            .await?;
+        options.emit(FlowEvent::Completed {
+            flow: "open_account",
+        });
+        Ok(account)
+    }
+
+    /// Closes an account: requests the closure, signs the deletion challenge with `signer` (the
+    /// owner's wallet), submits it, and waits until the account is `closed`.
+    pub async fn close_account<S: ChallengeSigner + ?Sized>(
+        &self,
+        account_id: &str,
+        signer: &S,
+        options: &FlowOptions,
+    ) -> Result<Account> {
+        let span = tracing::info_span!("close_account", account_id, account = %signer.account());
+        tracing::Instrument::instrument(
+            async {
+                let account = self
+                    .delete_account(account_id, options.key("account/close"))
+                    .await?;
+                if account.status != AccountStatus::Closed {
+                    let first = match &account.challenge {
+                        Some(challenge) => challenge.clone(),
+                        None => self.account_challenge(account_id).await?,
+                    };
+                    sign_until_accepted(
+                        self,
+                        signer,
+                        Subject::Account(account_id),
+                        "account-close",
+                        first,
+                        options,
+                        |_| Ok(()),
+                    )
+                    .await?;
+                }
+                let account = self
+                    .wait_for_account(account_id, AccountStatus::Closed, options)
+                    .await?;
+                options.emit(FlowEvent::Completed {
+                    flow: "close_account",
+                });
+                Ok(account)
+            },
+            span,
+        )
+        .await
+    }
+
+    /// Polls `GET /accounts/{id}` every `options.poll_interval` until the account is `target`,
+    /// failing at once on a final status that is not it, and at `options.poll_deadline`.
+    pub async fn wait_for_account(
+        &self,
+        account_id: &str,
+        target: AccountStatus,
+        options: &FlowOptions,
+    ) -> Result<Account> {
+        let started = Instant::now();
+        loop {
+            let account = self.get_account(account_id).await?;
+            if account.status == target {
+                return Ok(account);
+            }
+            if matches!(
+                account.status,
+                AccountStatus::Failed | AccountStatus::Closed
+            ) {
+                return Err(Error::Flow(format!(
+                    "account {account_id} is {} (final), not {target}",
+                    account.status
+                )));
+            }
+            options.emit(FlowEvent::Waiting {
+                account_id: account_id.to_owned(),
+                status: account.status.clone(),
+            });
+            if started.elapsed() + options.poll_interval > options.poll_deadline {
+                return Err(Error::Timeout {
+                    what: format!("account {account_id} to be {target}"),
+                    waited: started.elapsed(),
+                    last_status: account.status.to_string(),
+                });
+            }
+            tokio::time::sleep(options.poll_interval).await;
+        }
+    }
+}

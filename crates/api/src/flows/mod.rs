@@ -1,0 +1,12 @@
+//! The onboarding flows, generic over any [`ChallengeSigner`](chainsig_core::ChallengeSigner):
+//! prove ownership of a wallet, open an account, close it, and recover from lost or rejected
+//! challenges on the way.
+
+mod account;
+mod events;
+mod onboard;
+mod options;
+mod sign_loop;
+
+pub use events::{EventSink, FlowEvent};
+pub use options::FlowOptions;
