@@ -1,12 +1,14 @@
-//! `chainsig`: sign blockchain challenges with any key on any supported chain.
+#![doc = include_str!("../README.md")]
 //!
-//! This facade re-exports the workspace crates behind features:
+//! ## Crates
 //!
-//! | feature  | crate              | what it gives                                         |
-//! |----------|--------------------|-------------------------------------------------------|
-//! | (always) | [`core`]           | the [`ChallengeSigner`] trait, CAIP ids, challenges   |
-//! | `evm`    | [`evm`]            | EIP-191 `personal_sign` over secp256k1, alloy signers |
-//! | `solana` | [`solana`]         | ed25519 signing and verification, Solana key formats  |
+//! | feature            | crate        | what it gives                                                  |
+//! |--------------------|--------------|----------------------------------------------------------------|
+//! | (always)           | [`core`]     | the [`ChallengeSigner`] trait, CAIP ids, challenges, SIWE       |
+//! | `evm` (default)    | `evm`        | EIP-191 `personal_sign` over secp256k1, alloy and KMS signers  |
+//! | `solana` (default) | `solana`     | ed25519 signing and verification, Solana key formats           |
+//! | `api` (default)    | `api`        | the OffBlocks client and onboarding flows; `httpsig` with it   |
+//! | `sandbox`          | `sandbox`    | the local OffBlocks-compatible server                          |
 
 pub use chainsig_core as core;
 pub use chainsig_core::{
@@ -19,3 +21,12 @@ pub use chainsig_evm as evm;
 
 #[cfg(feature = "solana")]
 pub use chainsig_solana as solana;
+
+#[cfg(feature = "api")]
+pub use chainsig_api as api;
+
+#[cfg(feature = "api")]
+pub use chainsig_httpsig as httpsig;
+
+#[cfg(feature = "sandbox")]
+pub use chainsig_sandbox as sandbox;
