@@ -9,6 +9,11 @@ use crate::chain::parse_chain;
 
 const EXAMPLES: &str = "\
 Examples:
+  chainsig sandbox                                   # a local OffBlocks API; prints what to export
+  chainsig signing-key new --out signing-key.pem
+  chainsig onboard --chain evm --key-file customer.key --external-id c-42 --simulate-kyc
+  chainsig onboard --batch customers.csv --concurrency 16 --simulate-kyc
+  chainsig challenge inspect NWRmMzU5ZjAtZDI5OS00MGExLTgwMjMtMTdjNzdhNTAxNDRj
   chainsig keygen --chain evm --out customer.key
   chainsig address --chain evm --key-file customer.key
   chainsig sign --chain evm --key-file customer.key --challenge aGVsbG8=
@@ -16,7 +21,11 @@ Examples:
   chainsig verify --chain evm --account 0x8facB46919Ee73D84F1641E74C5fBB63647fCF3E \\
       --challenge aGVsbG8= --signature 0x…
 
-Exit codes: 0 success, 1 signature not valid, 2 usage or input error.";
+Settings for the API commands come from OFFBLOCKS_BASE_URL, OFFBLOCKS_API_KEY,
+OFFBLOCKS_API_SECRET, OFFBLOCKS_SIGNING_KEY_FILE and OFFBLOCKS_KEY_ID (or the flags below).
+
+Exit codes: 0 success, 1 verification or flow failure, 2 usage or input error,
+3 network or API error.";
 
 /// Sign and verify OffBlocks challenges with EVM and Solana keys.
 #[derive(Debug, Parser)]
@@ -24,6 +33,11 @@ Exit codes: 0 success, 1 signature not valid, 2 usage or input error.";
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
+    /// Print JSON instead of text (sign, verify, address and keygen always print JSON).
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+    #[command(flatten)]
+    pub(crate) api: crate::api_config::ApiArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -46,6 +60,17 @@ pub(crate) enum Command {
         after_help = "Example:\n  chainsig verify --chain solana --account 7S3P4HxJpyyigGzodYwHtCxZyUQe9JiBMHyRWXArAaKv \\\n      --challenge aGVsbG8= --signature <base64>"
     )]
     Verify(VerifyArgs),
+    /// Onboard a customer (or a CSV batch): prove wallet ownership, KYC, open a card account.
+    #[command(
+        after_help = "Examples:\n  chainsig onboard --chain evm --key-file customer.key --external-id c-42 --simulate-kyc\n  chainsig onboard --batch customers.csv --concurrency 16 --simulate-kyc\n\nThe CSV has the columns external_id,chain,key_file,currency. A journal next to it\n(FILE.csv.journal) records each row's progress: run the same command again after an\ninterruption and it finishes the batch without creating anything twice."
+    )]
+    Onboard(crate::commands::onboard::OnboardArgs),
+    /// Inspect, fetch or sign challenges.
+    #[command(subcommand)]
+    Challenge(crate::commands::challenge::ChallengeCommand),
+    /// Create or register the P-384 request-signing key.
+    #[command(subcommand, name = "signing-key")]
+    SigningKey(crate::commands::signing_key::SigningKeyCommand),
 }
 
 /// `--chain`.

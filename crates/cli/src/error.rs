@@ -1,13 +1,28 @@
 //! What can go wrong, with the exit code and hint for each.
+//!
+//! Exit codes: 0 success, 1 verification or flow failure, 2 usage or input error, 3 network or
+//! API error.
 
 use std::process::ExitCode;
 
 /// A command failure: the message goes to stderr, the kind picks the exit code.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum CliError {
-    /// Bad input: unreadable or malformed key, challenge, signature or account (exit 2).
+    /// Bad input: unreadable or malformed key, challenge, signature, setting (exit 2).
     #[error("{message}")]
     Input {
+        message: String,
+        hint: Option<String>,
+    },
+    /// A verification or a flow failed (exit 1).
+    #[error("{message}")]
+    Failed {
+        message: String,
+        hint: Option<String>,
+    },
+    /// The API could not be reached or answered an error (exit 3).
+    #[error("{message}")]
+    Network {
         message: String,
         hint: Option<String>,
     },
@@ -33,12 +48,64 @@ impl CliError {
 
     pub(crate) fn hint(&self) -> Option<&str> {
         match self {
-            CliError::Input { hint, .. } => hint.as_deref(),
+            CliError::Input { hint, .. }
+            | CliError::Failed { hint, .. }
+            | CliError::Network { hint, .. } => hint.as_deref(),
             CliError::Signer(_) => None,
         }
     }
 
     pub(crate) fn exit_code(&self) -> ExitCode {
-        ExitCode::from(2)
+        ExitCode::from(match self {
+            CliError::Failed { .. } => 1,
+            CliError::Input { .. } | CliError::Signer(_) => 2,
+            CliError::Network { .. } => 3,
+        })
+    }
+}
+
+impl From<chainsig_api::Error> for CliError {
+    fn from(err: chainsig_api::Error) -> Self {
+        use chainsig_api::Error as E;
+        let message = err.to_string();
+        match &err {
+            E::Config(_) | E::RequestSigning(_) => CliError::Input {
+                message,
+                hint: None,
+            },
+            E::Api(api) => {
+                let hint = match api.status.as_u16() {
+                    401 => Some("check OFFBLOCKS_API_KEY and OFFBLOCKS_API_SECRET for this base URL".to_owned()),
+                    400 if api.has_code("invalid_signature") => Some(
+                        "the request signature was refused: check OFFBLOCKS_KEY_ID matches the registered key \
+                         (or unset it to register the key again) and that the clock is right"
+                            .to_owned(),
+                    ),
+                    _ => None,
+                };
+                CliError::Network { message, hint }
+            }
+            E::Transport { .. } => CliError::Network {
+                message,
+                hint: Some(
+                    "is the base URL right and the API up? (`chainsig sandbox` runs one locally)"
+                        .to_owned(),
+                ),
+            },
+            E::Decode { .. } => CliError::Network {
+                message,
+                hint: None,
+            },
+            E::Timeout { .. } => CliError::Failed {
+                message,
+                hint: Some(
+                    "run the same command again later: it resumes where it stopped".to_owned(),
+                ),
+            },
+            _ => CliError::Failed {
+                message,
+                hint: None,
+            },
+        }
     }
 }

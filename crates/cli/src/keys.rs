@@ -77,3 +77,18 @@ pub(crate) fn load_signer(
         }
     }
 }
+
+/// Loads the key in the file at `path` for `chain` (batch rows, `onboard`).
+pub(crate) fn load_signer_file(
+    chain: &ChainId,
+    path: &std::path::Path,
+) -> Result<Arc<dyn ChallengeSigner>, CliError> {
+    let args = KeyArgs {
+        source: crate::cli::KeySource {
+            key_file: Some(path.to_path_buf()),
+            key_env: None,
+        },
+        password_env: None,
+    };
+    load_signer(chain, &args, false)
+}

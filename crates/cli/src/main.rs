@@ -1,12 +1,15 @@
 //! `chainsig`: sign and verify OffBlocks challenges from the command line.
 //!
-//! Exit codes: 0 success, 1 verification failure, 2 usage or input error.
+//! Exit codes: 0 success, 1 verification or flow failure, 2 usage or input error, 3 network or
+//! API error.
 
+mod api_config;
 mod chain;
 mod cli;
 mod commands;
 mod error;
 mod input;
+mod journal;
 mod keys;
 
 use std::process::ExitCode;

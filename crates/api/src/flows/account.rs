@@ -10,7 +10,7 @@ use super::options::FlowOptions;
 use super::sign_loop::{Subject, sign_until_accepted};
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::models::{Account, AccountStatus, CreateAccount, CustomerStatus};
+use crate::models::{Account, AccountStatus, CreateAccount, Customer, CustomerStatus};
 
 impl Client {
     /// Opens an account for an active customer: creates it, signs the session-key challenge
@@ -152,6 +152,36 @@ impl Client {
             span,
         )
         .await
+    }
+
+    /// Polls `GET /customers/{id}` until the customer is `target` (e.g. `active` once KYC has
+    /// approved it), failing at once if it is `rejected`, and at `options.poll_deadline`.
+    pub async fn wait_for_customer(
+        &self,
+        customer_id: &str,
+        target: CustomerStatus,
+        options: &FlowOptions,
+    ) -> Result<Customer> {
+        let started = Instant::now();
+        loop {
+            let customer = self.get_customer(customer_id).await?;
+            if customer.status == target {
+                return Ok(customer);
+            }
+            if customer.status == CustomerStatus::Rejected {
+                return Err(Error::Flow(format!(
+                    "customer {customer_id} was rejected (final), not {target}"
+                )));
+            }
+            if started.elapsed() + options.poll_interval > options.poll_deadline {
+                return Err(Error::Timeout {
+                    what: format!("customer {customer_id} to be {target}"),
+                    waited: started.elapsed(),
+                    last_status: customer.status.to_string(),
+                });
+            }
+            tokio::time::sleep(options.poll_interval).await;
+        }
     }
 
     /// Polls `GET /accounts/{id}` every `options.poll_interval` until the account is `target`,

@@ -77,7 +77,8 @@ impl FlowOptions {
         }
     }
 
-    pub(crate) fn key(&self, step: &str) -> IdempotencyKey {
+    /// The idempotency key of a flow step: `IdempotencyKey::derive(seed, step)`.
+    pub fn key(&self, step: &str) -> IdempotencyKey {
         IdempotencyKey::derive(self.seed, step)
     }
 }

@@ -42,7 +42,7 @@ pub(crate) fn run(args: KeygenArgs) -> Result<ExitCode, CliError> {
 }
 
 /// Creates `path` readable by its owner only; an existing file is never replaced.
-fn write_new_private_file(path: &Path, contents: &[u8]) -> Result<(), CliError> {
+pub(crate) fn write_new_private_file(path: &Path, contents: &[u8]) -> Result<(), CliError> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

@@ -1,8 +1,12 @@
 //! One module per subcommand.
 
 mod address;
+mod batch;
+pub(crate) mod challenge;
 mod keygen;
+pub(crate) mod onboard;
 mod sign;
+pub(crate) mod signing_key;
 mod verify;
 
 use std::process::ExitCode;
@@ -17,6 +21,9 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Address(args) => address::run(args),
         Command::Sign(args) => sign::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Onboard(args) => onboard::run(args, &cli.api, cli.json),
+        Command::Challenge(command) => challenge::run(command, &cli.api, cli.json),
+        Command::SigningKey(command) => signing_key::run(command, &cli.api, cli.json),
     }
 }
 

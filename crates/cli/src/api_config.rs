@@ -1,0 +1,138 @@
+//! Where the OffBlocks settings come from: the environment (`OFFBLOCKS_*`), or flags that name
+//! other variables or files. Secrets are never taken as plain arguments.
+
+use std::path::PathBuf;
+
+use chainsig_api::Client;
+use chainsig_httpsig::P384SigningKey;
+use clap::Args;
+
+use crate::error::CliError;
+use crate::input::read_key_file;
+
+/// The settings every command that talks to the API takes.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ApiArgs {
+    /// API base URL, including /v1 [env: OFFBLOCKS_BASE_URL].
+    #[arg(long, value_name = "URL", global = true)]
+    pub(crate) base_url: Option<String>,
+    /// Variable holding the API key.
+    #[arg(
+        long,
+        value_name = "VAR",
+        default_value = "OFFBLOCKS_API_KEY",
+        global = true
+    )]
+    pub(crate) api_key_env: String,
+    /// Variable holding the API secret.
+    #[arg(
+        long,
+        value_name = "VAR",
+        default_value = "OFFBLOCKS_API_SECRET",
+        global = true
+    )]
+    pub(crate) api_secret_env: String,
+    /// File holding the API secret (instead of a variable).
+    #[arg(long, value_name = "PATH", global = true)]
+    pub(crate) api_secret_file: Option<PathBuf>,
+    /// The P-384 request-signing key (PEM) [env: OFFBLOCKS_SIGNING_KEY_FILE].
+    #[arg(long, value_name = "PATH", global = true)]
+    pub(crate) signing_key_file: Option<PathBuf>,
+    /// The registered key's id; without it the key is registered first [env: OFFBLOCKS_KEY_ID].
+    #[arg(long, value_name = "ID", global = true)]
+    pub(crate) key_id: Option<String>,
+}
+
+fn env_or(flag: &Option<String>, var: &str) -> Option<String> {
+    flag.clone()
+        .or_else(|| std::env::var(var).ok().filter(|v| !v.is_empty()))
+}
+
+impl ApiArgs {
+    fn base_url(&self) -> Result<String, CliError> {
+        env_or(&self.base_url, "OFFBLOCKS_BASE_URL").ok_or_else(|| {
+            CliError::with_hint(
+                "no API base URL: pass --base-url or set OFFBLOCKS_BASE_URL",
+                "`chainsig sandbox` starts a local API and prints the variables to export",
+            )
+        })
+    }
+
+    fn credentials(&self) -> Result<(String, String), CliError> {
+        let api_key = std::env::var(&self.api_key_env)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                CliError::input(format!(
+                    "no API key: set {} (or name another variable with --api-key-env)",
+                    self.api_key_env
+                ))
+            })?;
+        let api_secret = match &self.api_secret_file {
+            Some(path) => read_key_file(path)?.trim().to_owned(),
+            None => std::env::var(&self.api_secret_env).ok().filter(|v| !v.is_empty()).ok_or_else(|| {
+                CliError::input(format!(
+                    "no API secret: set {} (or name another variable with --api-secret-env, or a file with --api-secret-file)",
+                    self.api_secret_env
+                ))
+            })?,
+        };
+        Ok((api_key, api_secret))
+    }
+
+    pub(crate) fn signing_key(&self) -> Result<(P384SigningKey, PathBuf), CliError> {
+        let path = self
+            .signing_key_file
+            .clone()
+            .or_else(|| std::env::var_os("OFFBLOCKS_SIGNING_KEY_FILE").filter(|v| !v.is_empty()).map(PathBuf::from))
+            .ok_or_else(|| {
+                CliError::with_hint(
+                    "no request-signing key: pass --signing-key-file or set OFFBLOCKS_SIGNING_KEY_FILE",
+                    "create one with `chainsig signing-key new --out signing-key.pem`",
+                )
+            })?;
+        let pem = read_key_file(&path)?;
+        let key = P384SigningKey::from_pem(&pem)
+            .map_err(|e| CliError::input(format!("request-signing key {}: {e}", path.display())))?;
+        Ok((key, path))
+    }
+
+    /// Builds the client; registers the signing key first when no key id is known.
+    pub(crate) async fn client(&self, quiet: bool) -> Result<Client, CliError> {
+        self.build(quiet, false).await
+    }
+
+    /// Builds the client and registers the signing key, whatever key id is configured.
+    pub(crate) async fn registering_client(&self) -> Result<Client, CliError> {
+        self.build(true, true).await
+    }
+
+    async fn build(&self, quiet: bool, always_register: bool) -> Result<Client, CliError> {
+        let base_url = self.base_url()?;
+        let (api_key, api_secret) = self.credentials()?;
+        let (key, _) = self.signing_key()?;
+        let public_key = key.public_key_pem();
+        let key_id = if always_register {
+            None
+        } else {
+            env_or(&self.key_id, "OFFBLOCKS_KEY_ID")
+        };
+        let mut builder = Client::builder()
+            .base_url(base_url)
+            .credentials(api_key, api_secret)
+            .signing_key(key);
+        if let Some(id) = &key_id {
+            builder = builder.key_id(id);
+        }
+        let client = builder.build()?;
+        if key_id.is_none() {
+            let id = client.register_signing_key(&public_key).await?;
+            if !quiet {
+                eprintln!(
+                    "registered the request-signing key as {id} (export OFFBLOCKS_KEY_ID={id} to reuse it)"
+                );
+            }
+        }
+        Ok(client)
+    }
+}

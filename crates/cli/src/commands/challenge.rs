@@ -1,0 +1,256 @@
+//! `chainsig challenge`: see what a challenge asks you to sign; recover a stuck account by hand.
+
+use std::process::ExitCode;
+
+use chainsig_api::{ChallengeSubmission, IdempotencyKey};
+use chainsig_core::{Challenge, ChallengeKind, SiwxMessage};
+use clap::{Args, Subcommand};
+use serde_json::{Value, json};
+
+use crate::api_config::ApiArgs;
+use crate::cli::{ChainArg, KeyArgs};
+use crate::error::CliError;
+use crate::keys::load_signer;
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ChallengeCommand {
+    /// Decode a challenge and say what it is and exactly what each chain would sign.
+    #[command(
+        after_help = "Example:\n  chainsig challenge inspect NWRmMzU5ZjAtZDI5OS00MGExLTgwMjMtMTdjNzdhNTAxNDRj"
+    )]
+    Inspect {
+        /// The challenge as the API sent it (base64).
+        #[arg(value_name = "B64")]
+        challenge: String,
+    },
+    /// Fetch the current challenge of an account or a customer (earlier ones become invalid).
+    #[command(after_help = "Example:\n  chainsig challenge fetch --account 6f1c…")]
+    Fetch(Target),
+    /// Fetch the current challenge, sign it and submit it: unsticks an account or a customer.
+    #[command(
+        after_help = "Example:\n  chainsig challenge sign --account 6f1c… --chain evm --key-file customer.key"
+    )]
+    Sign {
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        chain: ChainArg,
+        #[command(flatten)]
+        key: KeyArgs,
+        /// Solana: sign bytes shaped like a transaction (refused by default).
+        #[arg(long)]
+        allow_transaction_shaped: bool,
+    },
+}
+
+/// Whose challenge.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub(crate) struct Target {
+    /// An account id.
+    #[arg(long, value_name = "ID")]
+    account: Option<String>,
+    /// A customer id.
+    #[arg(long, value_name = "ID")]
+    customer: Option<String>,
+}
+
+pub(crate) fn run(
+    command: ChallengeCommand,
+    api: &ApiArgs,
+    json_output: bool,
+) -> Result<ExitCode, CliError> {
+    match command {
+        ChallengeCommand::Inspect { challenge } => {
+            let challenge = Challenge::from_base64(challenge.trim())
+                .map_err(|e| CliError::input(e.to_string()))?;
+            let report = inspect(&challenge);
+            if json_output {
+                println!("{report}");
+            } else {
+                print_human(&challenge, &report);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ChallengeCommand::Fetch(target) => block_on(async {
+            let client = api.client(json_output).await?;
+            let text = match (&target.account, &target.customer) {
+                (Some(id), _) => client.account_challenge(id).await?,
+                (None, Some(id)) => client.customer_challenge(id).await?,
+                (None, None) => return Err(CliError::input("give --account ID or --customer ID")),
+            };
+            let challenge =
+                Challenge::from_base64(text.as_str()).map_err(|e| CliError::Network {
+                    message: format!("the API sent an unusable challenge: {e}"),
+                    hint: None,
+                })?;
+            if json_output {
+                let mut report = inspect(&challenge);
+                report["challenge"] = json!(text);
+                println!("{report}");
+            } else {
+                println!("{text}");
+                print_human(&challenge, &inspect(&challenge));
+            }
+            Ok(ExitCode::SUCCESS)
+        }),
+        ChallengeCommand::Sign {
+            target,
+            chain,
+            key,
+            allow_transaction_shaped,
+        } => {
+            let signer = load_signer(&chain.chain, &key, allow_transaction_shaped)?;
+            block_on(async {
+                let client = api.client(json_output).await?;
+                let (id, is_account) = match (&target.account, &target.customer) {
+                    (Some(id), _) => (id.clone(), true),
+                    (None, Some(id)) => (id.clone(), false),
+                    (None, None) => {
+                        return Err(CliError::input("give --account ID or --customer ID"));
+                    }
+                };
+                let text = if is_account {
+                    client.account_challenge(&id).await?
+                } else {
+                    client.customer_challenge(&id).await?
+                };
+                let challenge =
+                    Challenge::from_base64(text.as_str()).map_err(|e| CliError::Network {
+                        message: format!("the API sent an unusable challenge: {e}"),
+                        hint: None,
+                    })?;
+                if !is_account {
+                    client.check_ownership_challenge(
+                        signer.account(),
+                        &challenge,
+                        &Default::default(),
+                    )?;
+                }
+                let signature = signer.sign_challenge(&challenge).await?;
+                let submission = ChallengeSubmission::new(signer.account(), &challenge, &signature);
+                let status = if is_account {
+                    client
+                        .sign_account_challenge(&id, &submission, IdempotencyKey::new())
+                        .await?;
+                    client.get_account(&id).await?.status.to_string()
+                } else {
+                    client
+                        .sign_customer_challenge(&id, &submission, IdempotencyKey::new())
+                        .await?;
+                    client.get_customer(&id).await?.status.to_string()
+                };
+                if json_output {
+                    println!(
+                        "{}",
+                        json!({ "id": id, "status": status, "signer": signer.account().to_string() })
+                    );
+                } else {
+                    println!("signed and submitted; {id} is now {status}");
+                }
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+    }
+}
+
+fn block_on<F: std::future::Future<Output = Result<ExitCode, CliError>>>(
+    future: F,
+) -> Result<ExitCode, CliError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::input(format!("cannot start the async runtime: {e}")))?
+        .block_on(future)
+}
+
+/// What the challenge is and what each chain would sign.
+fn inspect(challenge: &Challenge) -> Value {
+    let bytes = challenge.bytes();
+    let preview = &bytes[..bytes.len().min(64)];
+    let siwx = challenge.as_text().and_then(|t| SiwxMessage::parse(t).ok());
+    let kind = match (challenge.kind(), &siwx) {
+        (_, Some(m)) if m.chain_name == "Ethereum" => "sign-in-with-ethereum (EIP-4361)",
+        (_, Some(_)) => "sign-in-with-x (CAIP-122)",
+        (ChallengeKind::Text, _) => "text (e.g. an account session-key challenge)",
+        _ => "binary",
+    };
+    let shape = chainsig_solana::check_transaction_shape(bytes)
+        .err()
+        .map(|e| e.to_string());
+    json!({
+        "kind": kind,
+        "length": bytes.len(),
+        "text": challenge.as_text(),
+        "hexPreview": hex::encode(preview),
+        "signInWithX": siwx.map(|m| json!({
+            "domain": m.domain,
+            "address": m.address,
+            "chain": m.chain_name,
+            "chainId": m.chain_id,
+            "statement": m.statement,
+            "uri": m.uri,
+            "nonce": m.nonce,
+            "issuedAt": m.issued_at,
+            "expirationTime": m.expiration_time,
+        })),
+        "solanaTransactionShape": shape,
+        "wouldSign": {
+            "evm": {
+                "scheme": "eip191-secp256k1",
+                "digest": format!("0x{}", hex::encode(chainsig_evm::eip191_hash(bytes))),
+                "rule": format!("keccak256(\"\\x19Ethereum Signed Message:\\n{}\" ‖ the {} bytes)", bytes.len(), bytes.len()),
+            },
+            "solana": {
+                "scheme": "ed25519",
+                "rule": format!("the {} decoded bytes, as they are", bytes.len()),
+                "refusedByDefault": shape.is_some(),
+            },
+        },
+    })
+}
+
+fn print_human(challenge: &Challenge, report: &Value) {
+    let s = |v: &Value| v.as_str().unwrap_or("-").to_owned();
+    println!("kind:    {}", s(&report["kind"]));
+    println!("length:  {} bytes", challenge.len());
+    if let Some(m) = report["signInWithX"].as_object() {
+        for (label, key) in [
+            ("domain", "domain"),
+            ("address", "address"),
+            ("chain", "chain"),
+            ("chain id", "chainId"),
+            ("uri", "uri"),
+            ("nonce", "nonce"),
+            ("issued", "issuedAt"),
+            ("expires", "expirationTime"),
+            ("statement", "statement"),
+        ] {
+            if let Some(v) = m.get(key).and_then(Value::as_str) {
+                println!("  {label:<10} {v}");
+            }
+        }
+    } else if let Some(text) = challenge.as_text() {
+        println!("text:    {text:?}");
+    } else {
+        println!(
+            "hex:     {}{}",
+            s(&report["hexPreview"]),
+            if challenge.len() > 64 { "…" } else { "" }
+        );
+    }
+    if let Some(shape) = report["solanaTransactionShape"].as_str() {
+        println!(
+            "WARNING: these bytes look like a Solana {shape}: signing them could authorize a transaction"
+        );
+    }
+    println!("would sign:");
+    println!(
+        "  EVM     EIP-191 personal_sign, digest {}",
+        s(&report["wouldSign"]["evm"]["digest"])
+    );
+    println!(
+        "  Solana  ed25519 over {}",
+        s(&report["wouldSign"]["solana"]["rule"])
+    );
+}

@@ -1,0 +1,228 @@
+//! `chainsig onboard`: one customer from flags, or a batch from a CSV file.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use chainsig_api::{
+    Account, AccountStatus, Client, CreateAccount, CustomerStatus, Error as ApiError, FlowOptions,
+};
+use chainsig_core::{ChainId, ChallengeSigner};
+use clap::Args;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::api_config::ApiArgs;
+use crate::chain::parse_chain;
+use crate::error::CliError;
+use crate::journal::{Entry, Journal, Stage};
+use crate::keys::load_signer_file;
+
+/// `chainsig onboard`.
+#[derive(Debug, Args)]
+pub(crate) struct OnboardArgs {
+    /// The customer's chain (CAIP-2, `evm` or `solana`).
+    #[arg(long, value_parser = parse_chain, value_name = "CHAIN", required_unless_present = "batch")]
+    pub(crate) chain: Option<ChainId>,
+    /// The customer's wallet key file (EVM 0x-hex, Solana solana-keygen JSON).
+    #[arg(long, value_name = "PATH", required_unless_present = "batch")]
+    pub(crate) key_file: Option<PathBuf>,
+    /// Your id for the customer.
+    #[arg(long, value_name = "ID", required_unless_present = "batch")]
+    pub(crate) external_id: Option<String>,
+    /// Currency of the card account (ISO 4217).
+    #[arg(long, default_value = "EUR")]
+    pub(crate) currency: String,
+    /// Approve KYC through the simulator (sandboxes only).
+    #[arg(long)]
+    pub(crate) simulate_kyc: bool,
+    /// CSV file with the columns external_id,chain,key_file,currency (key files relative to it).
+    #[arg(long, value_name = "FILE.csv", conflicts_with_all = ["chain", "key_file", "external_id"])]
+    pub(crate) batch: Option<PathBuf>,
+    /// Rows onboarded at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub(crate) concurrency: u16,
+    /// Journal of the batch (default: the CSV's path with `.journal` appended).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) journal: Option<PathBuf>,
+    /// Longest wait for KYC approval and for the account's deployment, in seconds.
+    #[arg(long, default_value_t = 120, value_name = "SECS")]
+    pub(crate) wait: u64,
+}
+
+/// One customer to onboard.
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    pub(crate) line: usize,
+    pub(crate) external_id: String,
+    pub(crate) chain: ChainId,
+    pub(crate) key_file: PathBuf,
+    pub(crate) currency: String,
+}
+
+pub(crate) fn run(
+    args: OnboardArgs,
+    api: &ApiArgs,
+    json_output: bool,
+) -> Result<ExitCode, CliError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::input(format!("cannot start the async runtime: {e}")))?;
+    if let Some(csv) = &args.batch {
+        return runtime.block_on(super::batch::run(csv, &args, api, json_output));
+    }
+    let (Some(chain), Some(key_file), Some(external_id)) =
+        (&args.chain, &args.key_file, &args.external_id)
+    else {
+        return Err(CliError::input(
+            "give --chain, --key-file and --external-id, or --batch FILE.csv",
+        ));
+    };
+    let row = Row {
+        line: 0,
+        external_id: external_id.clone(),
+        chain: chain.clone(),
+        key_file: key_file.clone(),
+        currency: args.currency.clone(),
+    };
+    let signer = load_signer_file(&row.chain, &row.key_file)?;
+    runtime.block_on(async {
+        let client = api.client(json_output).await?;
+        let options = flow_options(&args, Uuid::new_v4());
+        let account = onboard_row(
+            &client,
+            signer.as_ref(),
+            &row,
+            args.simulate_kyc,
+            &options,
+            None,
+        )
+        .await?;
+        if json_output {
+            println!("{}", serde_json::to_string(&account).unwrap_or_default());
+        } else {
+            println!("customer {} onboarded", row.external_id);
+            println!("account   {}", account.id);
+            println!("status    {}", account.status);
+            println!("chainId   {}", account.chain_id.as_deref().unwrap_or("-"));
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+pub(crate) fn flow_options(args: &OnboardArgs, seed: Uuid) -> FlowOptions {
+    let mut options = FlowOptions::default().with_seed(seed);
+    options.poll_deadline = Duration::from_secs(args.wait);
+    options
+}
+
+/// Onboards one customer end to end, recording progress in `journal` when given: customer and
+/// ownership proof, KYC (simulated on request), then the account, signed and active.
+pub(crate) async fn onboard_row(
+    client: &Client,
+    signer: &dyn ChallengeSigner,
+    row: &Row,
+    simulate_kyc: bool,
+    options: &FlowOptions,
+    journal: Option<(&Journal, Option<&Entry>)>,
+) -> Result<Account, CliError> {
+    let entry = |stage, customer_id: Option<&str>, account_id: Option<&str>| Entry {
+        external_id: row.external_id.clone(),
+        chain: row.chain.to_string(),
+        line: row.line,
+        seed: options.seed,
+        stage,
+        customer_id: customer_id.map(str::to_owned),
+        account_id: account_id.map(str::to_owned),
+        error: None,
+    };
+    let previous = journal.and_then(|(_, previous)| previous);
+    let record = |e: Entry| match journal {
+        Some((journal, _)) => journal.record(&e),
+        None => Ok(()),
+    };
+
+    let customer = client
+        .onboard_customer(signer, &row.external_id, options)
+        .await?;
+    record(entry(Stage::Customer, Some(&customer.id), None))?;
+
+    if customer.status != CustomerStatus::Active {
+        if simulate_kyc
+            && matches!(
+                customer.status,
+                CustomerStatus::Screening | CustomerStatus::Verifying
+            )
+        {
+            match client
+                .simulator_verify(&customer.id, options.key("customer/kyc"))
+                .await
+            {
+                Ok(()) => {}
+                // Decided already (e.g. by an earlier run): the wait below tells how.
+                Err(ApiError::Api(e)) if e.status.as_u16() == 409 => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        client
+            .wait_for_customer(&customer.id, CustomerStatus::Active, options)
+            .await?;
+    }
+
+    // An account from an earlier run of this row is finished, never duplicated.
+    let earlier = match previous.and_then(|p| p.account_id.clone()) {
+        Some(id) => Some(id),
+        None if previous.is_some() => client
+            .list_customer_accounts(&customer.id)
+            .await?
+            .into_iter()
+            .find(|a| {
+                matches!(
+                    a.status,
+                    AccountStatus::Initiating | AccountStatus::Pending | AccountStatus::Active
+                )
+            })
+            .map(|a| a.id),
+        None => None,
+    };
+    let account = match earlier {
+        Some(id) => client.resume_account(&id, signer, options).await?,
+        None => {
+            client
+                .open_account(
+                    &customer.id,
+                    signer,
+                    &CreateAccount::card(row.currency.clone()),
+                    options,
+                )
+                .await?
+        }
+    };
+    record(entry(Stage::Done, Some(&customer.id), Some(&account.id)))?;
+    Ok(account)
+}
+
+/// The default journal path: the CSV's path with `.journal` appended.
+pub(crate) fn default_journal(csv: &Path) -> PathBuf {
+    let mut name = csv.as_os_str().to_owned();
+    name.push(".journal");
+    PathBuf::from(name)
+}
+
+pub(crate) fn row_json(
+    row: &Row,
+    status: &str,
+    account: Option<&Account>,
+    error: Option<&CliError>,
+) -> serde_json::Value {
+    json!({
+        "line": row.line,
+        "externalId": row.external_id,
+        "chain": row.chain.to_string(),
+        "status": status,
+        "accountId": account.map(|a| a.id.clone()),
+        "chainId": account.and_then(|a| a.chain_id.clone()),
+        "error": error.map(|e| e.to_string()),
+    })
+}

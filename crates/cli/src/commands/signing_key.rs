@@ -1,0 +1,80 @@
+//! `chainsig signing-key`: the integrator's P-384 request-signing key.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chainsig_httpsig::P384SigningKey;
+use clap::Subcommand;
+use serde_json::json;
+
+use crate::api_config::ApiArgs;
+use crate::error::CliError;
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SigningKeyCommand {
+    /// Write a new P-384 key (SEC1 PEM, as openssl writes it; mode 0600, never overwrites).
+    #[command(after_help = "Example:\n  chainsig signing-key new --out signing-key.pem")]
+    New {
+        /// Where to write the key.
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
+    /// Register the key's public half with the API (PUT /auth/signing) and print its key id.
+    #[command(after_help = "Example:\n  chainsig signing-key register --key-file signing-key.pem")]
+    Register {
+        /// The key (PEM: SEC1 or PKCS#8).
+        #[arg(long, value_name = "PATH")]
+        key_file: Option<PathBuf>,
+    },
+}
+
+pub(crate) fn run(
+    command: SigningKeyCommand,
+    api: &ApiArgs,
+    json_output: bool,
+) -> Result<ExitCode, CliError> {
+    match command {
+        SigningKeyCommand::New { out } => {
+            let key = P384SigningKey::generate().map_err(|e| CliError::input(e.to_string()))?;
+            let pem = key
+                .to_sec1_pem()
+                .map_err(|e| CliError::input(e.to_string()))?;
+            super::keygen::write_new_private_file(&out, pem.as_bytes())?;
+            if json_output {
+                println!(
+                    "{}",
+                    json!({ "keyFile": out.display().to_string(), "publicKey": key.public_key_pem() })
+                );
+            } else {
+                println!("wrote {}", out.display());
+                print!("{}", key.public_key_pem());
+                println!(
+                    "register it with: chainsig signing-key register --key-file {}",
+                    out.display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        SigningKeyCommand::Register { key_file } => {
+            let mut api = api.clone();
+            if key_file.is_some() {
+                api.signing_key_file = key_file;
+            }
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| CliError::input(format!("cannot start the async runtime: {e}")))?;
+            runtime.block_on(async {
+                let client = api.registering_client().await?;
+                let key_id = client.key_id().unwrap_or_default();
+                if json_output {
+                    println!("{}", json!({ "keyId": key_id }));
+                } else {
+                    println!("{key_id}");
+                    eprintln!("export OFFBLOCKS_KEY_ID={key_id}");
+                }
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+    }
+}

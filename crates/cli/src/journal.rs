@@ -1,0 +1,116 @@
+//! The batch journal: one JSON line per step of each row, appended and flushed before the step's
+//! requests go out, so that a batch stopped at any moment and started again repeats the very same
+//! idempotent requests (same seed, same keys) and creates nothing twice.
+
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::CliError;
+
+/// How far a row got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Stage {
+    /// The seed is chosen; nothing may have been sent yet.
+    Started,
+    /// The customer exists and its ownership is proven.
+    Customer,
+    /// The account exists (maybe not active yet).
+    Account,
+    /// The account is active.
+    Done,
+    /// The row failed (it is tried again on the next run).
+    Failed,
+}
+
+/// One journal line.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Entry {
+    pub(crate) external_id: String,
+    pub(crate) chain: String,
+    pub(crate) line: usize,
+    pub(crate) seed: Uuid,
+    pub(crate) stage: Stage,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) customer_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) account_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) error: Option<String>,
+}
+
+/// What the journal knows of one row: the latest entry, with ids carried over from earlier ones.
+pub(crate) type RowState = Entry;
+
+/// An open journal.
+#[derive(Debug)]
+pub(crate) struct Journal {
+    file: Mutex<File>,
+    rows: HashMap<(String, String), RowState>,
+}
+
+impl Journal {
+    /// Opens (or creates) the journal at `path` and reads what earlier runs recorded. A torn last
+    /// line (the process died mid-write) is ignored.
+    pub(crate) fn open(path: &Path) -> Result<Self, CliError> {
+        let mut rows: HashMap<(String, String), RowState> = HashMap::new();
+        if path.exists() {
+            let file = File::open(path).map_err(|e| {
+                CliError::input(format!("cannot read journal {}: {e}", path.display()))
+            })?;
+            for line in BufReader::new(file).lines() {
+                let line = line.map_err(|e| {
+                    CliError::input(format!("cannot read journal {}: {e}", path.display()))
+                })?;
+                let Ok(entry) = serde_json::from_str::<Entry>(&line) else {
+                    continue;
+                };
+                let key = (entry.external_id.clone(), entry.chain.clone());
+                let merged = match rows.remove(&key) {
+                    Some(previous) => Entry {
+                        customer_id: entry.customer_id.clone().or(previous.customer_id),
+                        account_id: entry.account_id.clone().or(previous.account_id),
+                        seed: previous.seed,
+                        ..entry
+                    },
+                    None => entry,
+                };
+                rows.insert(key, merged);
+            }
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| {
+                CliError::input(format!("cannot write journal {}: {e}", path.display()))
+            })?;
+        Ok(Self {
+            file: Mutex::new(file),
+            rows,
+        })
+    }
+
+    /// What earlier runs recorded for a row.
+    pub(crate) fn row(&self, external_id: &str, chain: &str) -> Option<&RowState> {
+        self.rows.get(&(external_id.to_owned(), chain.to_owned()))
+    }
+
+    /// Appends an entry and flushes it to disk before returning.
+    pub(crate) fn record(&self, entry: &Entry) -> Result<(), CliError> {
+        let mut line =
+            serde_json::to_string(entry).map_err(|e| CliError::input(format!("journal: {e}")))?;
+        line.push('\n');
+        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        file.write_all(line.as_bytes())
+            .and_then(|()| file.sync_data())
+            .map_err(|e| CliError::input(format!("cannot write the journal: {e}")))
+    }
+}
