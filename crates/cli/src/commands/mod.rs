@@ -2,6 +2,7 @@
 
 mod address;
 mod keygen;
+mod sandbox;
 mod sign;
 mod verify;
 
@@ -17,6 +18,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Address(args) => address::run(args),
         Command::Sign(args) => sign::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Sandbox(args) => sandbox::run(args),
     }
 }
 
