@@ -788,3 +788,34 @@ async fn a_wrong_method_is_405_json() {
         .await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_with_one_key_create_one_customer() {
+    // Whether a request finds the first one still in flight (409) or done (the stored 201) depends
+    // on timing; the store's 409 logic itself is unit-tested (src/idempotency.rs). What must hold
+    // whatever the timing: one customer, every answer either the stored one or a 409.
+    let env = Env::start().await;
+    let key = Uuid::new_v4().to_string();
+    let body = new_customer_body();
+    let mut requests = Vec::new();
+    for _ in 0..16 {
+        requests.push(
+            env.req(Method::POST, paths::CUSTOMERS, Some(body.clone()))
+                .idempotency_key(Some(&key))
+                .build()
+                .await,
+        );
+    }
+    let answers = futures_util::future::join_all(requests.into_iter().map(|r| env.send(r))).await;
+    let created: Vec<&Resp> = answers.iter().filter(|r| r.status == 201).collect();
+    let conflicts = answers.iter().filter(|r| r.status == 409).count();
+    assert_eq!(created.len() + conflicts, 16);
+    assert!(created.iter().all(|r| r.bytes == created[0].bytes));
+    for conflict in answers.iter().filter(|r| r.status == 409) {
+        conflict.expect_error(409, "idempotency_conflict");
+    }
+    let c = env.sandbox.counters();
+    assert_eq!(c.customers, 1);
+    assert_eq!(c.replays as usize, created.len() - 1);
+    assert_eq!(c.rejected_requests as usize, conflicts);
+}
