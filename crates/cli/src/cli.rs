@@ -9,7 +9,7 @@ use crate::chain::parse_chain;
 
 const EXAMPLES: &str = "\
 Examples:
-  chainsig sandbox                                   # a local OffBlocks API; prints what to export
+  chainsig sandbox --listen 127.0.0.1:8411          # a local OffBlocks API; prints what to export
   chainsig signing-key new --out signing-key.pem
   chainsig onboard --chain evm --key-file customer.key --external-id c-42 --simulate-kyc
   chainsig onboard --batch customers.csv --concurrency 16 --simulate-kyc
@@ -71,7 +71,24 @@ pub(crate) enum Command {
     /// Create or register the P-384 request-signing key.
     #[command(subcommand, name = "signing-key")]
     SigningKey(crate::commands::signing_key::SigningKeyCommand),
+    /// Run a local OffBlocks-compatible API that checks every signature; prints
+    /// {"baseUrl", "apiKey", "apiSecret"} and serves until Ctrl-C or SIGTERM.
+    #[command(after_help = SANDBOX_HELP)]
+    Sandbox(SandboxArgs),
 }
+
+const SANDBOX_HELP: &str = "\
+Prints one JSON line on stdout at start: {\"baseUrl\": …, \"apiKey\": …, \"apiSecret\": …},
+then on stderr the variables to export (OFFBLOCKS_BASE_URL, OFFBLOCKS_API_KEY,
+OFFBLOCKS_API_SECRET) unless --quiet. Stops cleanly on Ctrl-C or SIGTERM. State is in memory.
+
+--api-key / --api-secret are plain arguments (visible in `ps` and shell history) only because
+they are throwaway credentials of a local sandbox; never pass real OffBlocks credentials here.
+
+Examples:
+  chainsig sandbox
+  chainsig sandbox --listen 127.0.0.1:0 --quiet
+  chainsig sandbox --fault-rate 0.2 --fault-seed 7 --deployment-delay-ms 1000";
 
 /// `--chain`.
 #[derive(Debug, Args)]
@@ -150,4 +167,45 @@ pub(crate) struct VerifyArgs {
     /// The signature: base64, 0x-hex (or bare hex, or base58 for Solana).
     #[arg(long, value_name = "B64_OR_0xHEX")]
     pub(crate) signature: String,
+}
+
+/// The default address of `chainsig sandbox`: loopback, a fixed port people can put in a config.
+pub(crate) const SANDBOX_DEFAULT_LISTEN: &str = "127.0.0.1:8411";
+
+#[derive(Debug, Args)]
+pub(crate) struct SandboxArgs {
+    /// Address to listen on; port 0 picks a free port (the JSON line tells which).
+    #[arg(long, value_name = "ADDR", default_value = SANDBOX_DEFAULT_LISTEN)]
+    pub(crate) listen: std::net::SocketAddr,
+    /// API key clients exchange for a token (generated, a UUID, when absent). Throwaway only.
+    #[arg(long, value_name = "K")]
+    pub(crate) api_key: Option<String>,
+    /// API secret (generated when absent). Throwaway only: arguments are visible to other users.
+    #[arg(long, value_name = "S")]
+    pub(crate) api_secret: Option<String>,
+    /// Fraction of requests that get an injected fault (500, 503, dropped connection, delay).
+    #[arg(long, value_name = "F", default_value_t = 0.0, value_parser = parse_rate)]
+    pub(crate) fault_rate: f64,
+    /// Seed of the fault generator: the same seed and requests meet the same faults.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub(crate) fault_seed: u64,
+    /// Time an account spends in `pending` before `active`, in milliseconds (default 200).
+    #[arg(long, value_name = "N")]
+    pub(crate) deployment_delay_ms: Option<u64>,
+    /// Print only the JSON line (nothing on stderr).
+    #[arg(long)]
+    pub(crate) quiet: bool,
+}
+
+fn parse_rate(text: &str) -> Result<f64, String> {
+    let rate: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    if (0.0..=1.0).contains(&rate) {
+        Ok(rate)
+    } else {
+        Err(format!(
+            "the fault rate must be between 0 and 1, not {rate}"
+        ))
+    }
 }

@@ -219,19 +219,8 @@ pub(crate) async fn authenticate(
             );
         }
     }
-    let (mut parts, _) = request.into_parts();
-    // Under `nest("/v1")` axum hands inner layers the URI without the prefix; the client signed
-    // the path as sent on the wire, so verify against that.
-    let nested_uri = parts
-        .extensions
-        .get::<axum::extract::OriginalUri>()
-        .map(|o| o.0.clone());
-    let inner_uri = nested_uri.map(|original| std::mem::replace(&mut parts.uri, original));
-    let verified = app.verifier.verify(&parts, &body, now);
-    if let Some(inner) = inner_uri {
-        parts.uri = inner;
-    }
-    if let Err(e) = verified {
+    let (parts, _) = request.into_parts();
+    if let Err(e) = app.verifier.verify(&parts, &body, now) {
         tracing::debug!(error = %e, "request signature refused");
         return reject(
             &app.counters,

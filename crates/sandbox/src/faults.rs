@@ -1,10 +1,23 @@
 //! Fault injection: a chosen fraction of requests fail the way real networks fail.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use tracing::Instrument as _;
+
+use crate::counters::Counters;
+use crate::error::ApiError;
+use crate::server::App;
+
+/// `Retry-After` of an injected 503, in seconds.
+pub(crate) const RETRY_AFTER_SECS: &str = "1";
 
 /// One kind of injected fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,15 +34,31 @@ pub enum FaultKind {
 }
 
 /// Which requests get a fault: each request draws once from a generator seeded with `seed`, so
-/// the same sequence of requests meets the same faults.
+/// the same sequence of requests meets the same sequence of faults.
+///
+/// ```
+/// use chainsig_sandbox::{FaultConfig, FaultKind};
+///
+/// // Every request gets a 503 or a dropped connection, in an order fixed by the seed.
+/// let faults = FaultConfig {
+///     rate: 1.0,
+///     seed: 7,
+///     kinds: vec![FaultKind::Unavailable, FaultKind::DropAfterApply],
+///     ..FaultConfig::default()
+/// };
+/// assert_eq!(faults.sequence(8), faults.sequence(8));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct FaultConfig {
     /// Fraction of requests that get a fault, 0.0 to 1.0.
     pub rate: f64,
     /// Seed of the generator.
     pub seed: u64,
-    /// The delay of [`FaultKind::Delay`].
+    /// The delay of [`FaultKind::Delay`] when `kinds` is empty (default 300 ms).
     pub delay: Duration,
+    /// The kinds drawn from, with equal chances; empty (the default) means all four, with
+    /// [`delay`](Self::delay) as the delay.
+    pub kinds: Vec<FaultKind>,
 }
 
 impl Default for FaultConfig {
@@ -38,6 +67,43 @@ impl Default for FaultConfig {
             rate: 0.0,
             seed: 0,
             delay: Duration::from_millis(300),
+            kinds: Vec::new(),
+        }
+    }
+}
+
+impl FaultConfig {
+    /// No faults.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// Faults of every kind on `rate` of the requests, drawn from `seed`.
+    pub fn new(rate: f64, seed: u64) -> Self {
+        Self {
+            rate,
+            seed,
+            ..Self::default()
+        }
+    }
+
+    /// The faults the first `n` requests meet (`None`: no fault), as a sandbox started with this
+    /// configuration draws them.
+    pub fn sequence(&self, n: usize) -> Vec<Option<FaultKind>> {
+        let injector = FaultInjector::new(self.clone());
+        (0..n).map(|_| injector.draw()).collect()
+    }
+
+    fn kinds(&self) -> Vec<FaultKind> {
+        if self.kinds.is_empty() {
+            vec![
+                FaultKind::InternalError,
+                FaultKind::Unavailable,
+                FaultKind::DropAfterApply,
+                FaultKind::Delay(self.delay),
+            ]
+        } else {
+            self.kinds.clone()
         }
     }
 }
@@ -45,72 +111,89 @@ impl Default for FaultConfig {
 /// Draws faults.
 #[derive(Debug)]
 pub(crate) struct FaultInjector {
-    config: FaultConfig,
-    rng: Mutex<StdRng>,
+    state: Mutex<(FaultConfig, Vec<FaultKind>, StdRng)>,
 }
 
 impl FaultInjector {
     pub(crate) fn new(config: FaultConfig) -> Self {
-        let rng = Mutex::new(StdRng::seed_from_u64(config.seed));
-        Self { config, rng }
+        Self {
+            state: Mutex::new(Self::state(config)),
+        }
+    }
+
+    fn state(config: FaultConfig) -> (FaultConfig, Vec<FaultKind>, StdRng) {
+        let rng = StdRng::seed_from_u64(config.seed);
+        let kinds = config.kinds();
+        (config, kinds, rng)
+    }
+
+    /// Replaces the configuration and restarts the generator from its seed.
+    pub(crate) fn reset(&self, config: FaultConfig) {
+        *self.state.lock().unwrap_or_else(|e| e.into_inner()) = Self::state(config);
     }
 
     /// The fault for the next request, if any.
     pub(crate) fn draw(&self) -> Option<FaultKind> {
-        if self.config.rate <= 0.0 {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let (config, kinds, rng) = &mut *state;
+        if config.rate.is_nan() || config.rate <= 0.0 || kinds.is_empty() {
             return None;
         }
-        let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
-        if !rng.random_bool(self.config.rate.min(1.0)) {
+        if !rng.random_bool(config.rate.min(1.0)) {
             return None;
         }
-        Some(match rng.random_range(0..4u8) {
-            0 => FaultKind::InternalError,
-            1 => FaultKind::Unavailable,
-            2 => FaultKind::DropAfterApply,
-            _ => FaultKind::Delay(self.config.delay),
-        })
+        Some(kinds[rng.random_range(0..kinds.len())])
     }
 }
 
-/// The outermost middleware: counts the request, then maybe injects a fault.
-pub(crate) async fn inject(
-    axum::extract::State(app): axum::extract::State<std::sync::Arc<crate::server::App>>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-
-    use crate::counters::Counters;
-    use crate::error::ApiError;
-
+/// The outermost middleware: counts the request, opens its span (method, path, status; never a
+/// header, so no token or signature is logged), then maybe injects a fault.
+pub(crate) async fn inject(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     Counters::bump(&app.counters.requests);
-    let span = tracing::debug_span!("sandbox_request", method = %request.method(), path = %request.uri().path());
-    let _entered = span.enter();
-    let Some(fault) = app.faults.draw() else {
-        drop(_entered);
-        return next.run(request).await;
-    };
-    Counters::bump(&app.counters.faults_injected);
-    tracing::debug!(?fault, "injecting a fault");
-    drop(_entered);
+    let span = tracing::info_span!(
+        "sandbox.request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        status = tracing::field::Empty,
+        fault = tracing::field::Empty,
+    );
+    let recorder = span.clone();
+    async move {
+        let fault = app.faults.draw();
+        let response = match fault {
+            None => next.run(request).await,
+            Some(fault) => {
+                Counters::bump(&app.counters.faults_injected);
+                recorder.record("fault", tracing::field::debug(fault));
+                apply(fault, request, next).await
+            }
+        };
+        recorder.record("status", response.status().as_u16());
+        tracing::debug!("answered");
+        response
+    }
+    .instrument(span)
+    .await
+}
+
+async fn apply(fault: FaultKind, request: Request, next: Next) -> Response {
     match fault {
         FaultKind::InternalError => ApiError::new(
-            http::StatusCode::INTERNAL_SERVER_ERROR,
+            StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
             "injected fault: internal error",
         )
         .into_response(),
         FaultKind::Unavailable => {
             let mut response = ApiError::new(
-                http::StatusCode::SERVICE_UNAVAILABLE,
+                StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
                 "injected fault: service unavailable",
             )
             .into_response();
             response.headers_mut().insert(
-                http::header::RETRY_AFTER,
-                http::HeaderValue::from_static("1"),
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_AFTER_SECS),
             );
             response
         }
@@ -119,14 +202,11 @@ pub(crate) async fn inject(
             // break the connection instead of answering: the client cannot know it succeeded.
             let _applied = next.run(request).await;
             let failing = futures_util::stream::once(async {
-                Err::<bytes::Bytes, std::io::Error>(std::io::Error::other(
+                Err::<Bytes, std::io::Error>(std::io::Error::other(
                     "injected fault: connection dropped",
                 ))
             });
-            let mut response =
-                axum::response::Response::new(axum::body::Body::from_stream(failing));
-            *response.status_mut() = http::StatusCode::OK;
-            response
+            Response::new(Body::from_stream(failing))
         }
         FaultKind::Delay(delay) => {
             tokio::time::sleep(delay).await;

@@ -109,10 +109,9 @@ fn sign_outcome(app: &App, outcome: SignOutcome) -> Result<Response> {
             Counters::bump(&app.counters.challenges_verified);
             Ok(StatusCode::NO_CONTENT.into_response())
         }
-        SignOutcome::Rejected(error) => {
+        SignOutcome::Rejected { error, reissued } => {
             Counters::bump(&app.counters.challenges_rejected);
-            if error.code != "stale_challenge" {
-                // A bad signature or an expired challenge re-issues one.
+            if reissued {
                 Counters::bump(&app.counters.challenges_issued);
             }
             Err(error)

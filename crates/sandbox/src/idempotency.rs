@@ -108,6 +108,66 @@ fn replay(stored: &Stored) -> Response {
     response
 }
 
+/// What the store says about a write that carries a key.
+#[derive(Debug)]
+enum Begin {
+    /// First time (or the window passed): handle it; the key is now in flight.
+    Proceed,
+    /// Done before with the same request: answer this.
+    Replay(Stored),
+    /// Still being handled.
+    InFlight,
+    /// Used for another request.
+    Mismatch,
+}
+
+impl IdempotencyStore {
+    fn begin(
+        &self,
+        key: Uuid,
+        fingerprint: [u8; 32],
+        now: OffsetDateTime,
+        window: std::time::Duration,
+    ) -> Begin {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(entry) = entries.get(&key).filter(|e| now - e.created <= window) {
+            if entry.fingerprint != fingerprint {
+                return Begin::Mismatch;
+            }
+            return match &entry.state {
+                EntryState::InFlight => Begin::InFlight,
+                EntryState::Done(stored) => Begin::Replay(stored.clone()),
+            };
+        }
+        if entries.len() >= PRUNE_AT && entries.len().is_power_of_two() {
+            entries.retain(|_, e| now - e.created <= window);
+        }
+        entries.insert(
+            key,
+            Entry {
+                fingerprint,
+                created: now,
+                state: EntryState::InFlight,
+            },
+        );
+        Begin::Proceed
+    }
+
+    /// Stores the answer of a finished write; a 5xx answer forgets the key instead (nothing was
+    /// done, the same key may try again).
+    fn finish(&self, key: Uuid, stored: Stored) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if stored.status.is_server_error() {
+            entries.remove(&key);
+        } else if let Some(entry) = entries.get_mut(&key) {
+            entry.state = EntryState::Done(stored);
+        }
+    }
+}
+
+/// Expired keys are pruned when the store holds this many, then at each doubling.
+const PRUNE_AT: usize = 4096;
+
 /// The middleware, for writes. Runs after authentication, so an unauthenticated request never
 /// consumes a key.
 pub(crate) async fn idempotency(
@@ -121,56 +181,41 @@ pub(crate) async fn idempotency(
     ) {
         return next.run(request).await;
     }
+    let refuse = |error: ApiError| {
+        Counters::bump(&app.counters.rejected_requests);
+        error.into_response()
+    };
     let key = match key_of(request.headers()) {
         Ok(key) => key,
-        Err(e) => {
-            Counters::bump(&app.counters.rejected_requests);
-            return e.into_response();
-        }
+        Err(e) => return refuse(e),
     };
     let (parts, body) = request.into_parts();
-    // The authentication layer already read the body within the limit.
+    // The body-limit layer already read the body within the limit.
     let body = axum::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default();
     let fp = fingerprint(&parts.method, &parts.uri, &body);
-    let now = app.clock.now();
-    let window = app.config.idempotency_window;
     let store = &app.idempotency;
-    {
-        let mut entries = store.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(entry) = entries.get(&key).filter(|e| now - e.created <= window) {
-            if entry.fingerprint != fp {
-                return ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "idempotency_key_reused",
-                    "this Idempotency-Key was used for a different request",
-                )
-                .into_response();
-            }
-            return match &entry.state {
-                EntryState::InFlight => ApiError::conflict(
-                    "idempotency_conflict",
-                    "a request with this Idempotency-Key is still in flight; retry with the same key",
-                )
-                .into_response(),
-                EntryState::Done(stored) => {
-                    Counters::bump(&app.counters.replays);
-                    replay(stored)
-                }
-            };
+    match store.begin(key, fp, app.clock.now(), app.config.idempotency_window) {
+        Begin::Proceed => {}
+        Begin::Replay(stored) => {
+            Counters::bump(&app.counters.replays);
+            tracing::debug!("answered from the idempotency store");
+            return replay(&stored);
         }
-        if entries.len() > 4096 && entries.len().is_power_of_two() {
-            entries.retain(|_, e| now - e.created <= window);
+        Begin::InFlight => {
+            return refuse(ApiError::conflict(
+                "idempotency_conflict",
+                "Idempotency-Key Concurrency Conflict: a request with this key is still in flight; retry with the same key",
+            ));
         }
-        entries.insert(
-            key,
-            Entry {
-                fingerprint: fp,
-                created: now,
-                state: EntryState::InFlight,
-            },
-        );
+        Begin::Mismatch => {
+            return refuse(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "this Idempotency-Key was used for a different request",
+            ));
+        }
     }
     let mut guard = InFlightGuard {
         store,
@@ -183,20 +228,144 @@ pub(crate) async fn idempotency(
     let body = axum::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default();
-    let stored = Stored {
-        status: parts.status,
-        content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
-        body: body.clone(),
-    };
-    {
-        let mut entries = store.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if parts.status.is_server_error() {
-            // Nothing was done: the same key may try again.
-            entries.remove(&key);
-        } else if let Some(entry) = entries.get_mut(&key) {
-            entry.state = EntryState::Done(stored);
-        }
-    }
+    store.finish(
+        key,
+        Stored {
+            status: parts.status,
+            content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
+            body: body.clone(),
+        },
+    );
     guard.armed = false;
     Response::from_parts(parts, Body::from(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    const WINDOW: Duration = Duration::from_secs(3600);
+
+    fn stored(status: StatusCode, body: &'static str) -> Stored {
+        Stored {
+            status,
+            content_type: None,
+            body: Bytes::from_static(body.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn same_key_in_flight_conflicts_then_replays() {
+        let store = IdempotencyStore::default();
+        let key = Uuid::new_v4();
+        let now = OffsetDateTime::now_utc();
+        assert!(matches!(
+            store.begin(key, [1; 32], now, WINDOW),
+            Begin::Proceed
+        ));
+        // A second request with the key while the first is handled: 409.
+        assert!(matches!(
+            store.begin(key, [1; 32], now, WINDOW),
+            Begin::InFlight
+        ));
+        // Another request under the key, even in flight: 422.
+        assert!(matches!(
+            store.begin(key, [2; 32], now, WINDOW),
+            Begin::Mismatch
+        ));
+        store.finish(key, stored(StatusCode::CREATED, "{\"id\":1}"));
+        match store.begin(key, [1; 32], now, WINDOW) {
+            Begin::Replay(s) => {
+                assert_eq!(s.status, StatusCode::CREATED);
+                assert_eq!(s.body, Bytes::from_static(b"{\"id\":1}"));
+            }
+            other => panic!("expected a replay, got {other:?}"),
+        }
+        assert!(matches!(
+            store.begin(key, [2; 32], now, WINDOW),
+            Begin::Mismatch
+        ));
+    }
+
+    #[test]
+    fn a_server_error_frees_the_key() {
+        let store = IdempotencyStore::default();
+        let key = Uuid::new_v4();
+        let now = OffsetDateTime::now_utc();
+        assert!(matches!(
+            store.begin(key, [1; 32], now, WINDOW),
+            Begin::Proceed
+        ));
+        store.finish(key, stored(StatusCode::SERVICE_UNAVAILABLE, ""));
+        assert!(matches!(
+            store.begin(key, [1; 32], now, WINDOW),
+            Begin::Proceed
+        ));
+    }
+
+    #[test]
+    fn a_client_error_is_stored() {
+        let store = IdempotencyStore::default();
+        let key = Uuid::new_v4();
+        let now = OffsetDateTime::now_utc();
+        assert!(matches!(
+            store.begin(key, [1; 32], now, WINDOW),
+            Begin::Proceed
+        ));
+        store.finish(key, stored(StatusCode::BAD_REQUEST, "{}"));
+        assert!(matches!(
+            store.begin(key, [1; 32], now, WINDOW),
+            Begin::Replay(_)
+        ));
+    }
+
+    #[test]
+    fn the_key_is_forgotten_after_the_window() {
+        let store = IdempotencyStore::default();
+        let key = Uuid::new_v4();
+        let now = OffsetDateTime::now_utc();
+        assert!(matches!(
+            store.begin(key, [1; 32], now, WINDOW),
+            Begin::Proceed
+        ));
+        store.finish(key, stored(StatusCode::CREATED, "{}"));
+        let later = now + WINDOW + Duration::from_secs(1);
+        assert!(matches!(
+            store.begin(key, [2; 32], later, WINDOW),
+            Begin::Proceed
+        ));
+    }
+
+    #[test]
+    fn an_abandoned_request_frees_the_key() {
+        let store = IdempotencyStore::default();
+        let key = Uuid::new_v4();
+        let now = OffsetDateTime::now_utc();
+        assert!(matches!(
+            store.begin(key, [1; 32], now, WINDOW),
+            Begin::Proceed
+        ));
+        drop(InFlightGuard {
+            store: &store,
+            key,
+            armed: true,
+        });
+        assert!(matches!(
+            store.begin(key, [1; 32], now, WINDOW),
+            Begin::Proceed
+        ));
+    }
+
+    #[test]
+    fn the_fingerprint_covers_method_path_and_body() {
+        let uri: axum::http::Uri = "/v1/customers".parse().unwrap_or_default();
+        let other: axum::http::Uri = "/v1/accounts".parse().unwrap_or_default();
+        let base = fingerprint(&Method::POST, &uri, b"{}");
+        assert_eq!(base, fingerprint(&Method::POST, &uri, b"{}"));
+        assert_ne!(base, fingerprint(&Method::PUT, &uri, b"{}"));
+        assert_ne!(base, fingerprint(&Method::POST, &other, b"{}"));
+        assert_ne!(base, fingerprint(&Method::POST, &uri, b"{ }"));
+    }
 }

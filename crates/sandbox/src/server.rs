@@ -20,7 +20,7 @@ use crate::auth::{Credentials, SigningKeys, Tokens, authenticate, require_token,
 use crate::config::SandboxConfig;
 use crate::counters::{CounterSnapshot, Counters};
 use crate::error::ApiError;
-use crate::faults::{FaultInjector, inject};
+use crate::faults::{FaultConfig, FaultInjector, inject};
 use crate::handlers as h;
 use crate::idempotency::{IdempotencyStore, idempotency};
 use crate::store::{Origin, Store, Timings};
@@ -144,56 +144,64 @@ impl Sandbox {
     }
 }
 
+/// `/v1` + `path`. The routes are flat (no `nest`), so that every layer sees the path as sent on
+/// the wire (the signature covers `@path`) and the JSON 404/405 fallbacks reach every route.
+fn v1(path: &str) -> String {
+    format!("{API_PREFIX}{path}")
+}
+
 fn router(app: Arc<App>) -> Router {
     let business = Router::new()
         .route(
-            "/customers",
+            &v1("/customers"),
             post(h::create_customer).get(h::list_customers),
         )
-        .route("/customers/{id}", get(h::get_customer))
-        .route("/customers/{id}/challenge", get(h::customer_challenge))
+        .route(&v1("/customers/{id}"), get(h::get_customer))
+        .route(&v1("/customers/{id}/challenge"), get(h::customer_challenge))
         .route(
-            "/customers/{id}/challenge/sign",
+            &v1("/customers/{id}/challenge/sign"),
             post(h::sign_customer_challenge),
         )
         .route(
-            "/customers/{id}/accounts",
+            &v1("/customers/{id}/accounts"),
             post(h::create_account).get(h::list_customer_accounts),
         )
-        .route("/accounts", get(h::list_accounts))
+        .route(&v1("/accounts"), get(h::list_accounts))
         .route(
-            "/accounts/{id}",
+            &v1("/accounts/{id}"),
             get(h::get_account).delete(h::close_account),
         )
-        .route("/accounts/{id}/challenge", get(h::account_challenge))
+        .route(&v1("/accounts/{id}/challenge"), get(h::account_challenge))
         .route(
-            "/accounts/{id}/challenge/sign",
+            &v1("/accounts/{id}/challenge/sign"),
             post(h::sign_account_challenge),
         )
-        .route("/accounts/{id}/deactivate", patch(h::deactivate_account))
-        .route("/accounts/{id}/activate", patch(h::activate_account))
         .route(
-            "/simulator/customers/{id}/verify",
+            &v1("/accounts/{id}/deactivate"),
+            patch(h::deactivate_account),
+        )
+        .route(&v1("/accounts/{id}/activate"), patch(h::activate_account))
+        .route(
+            &v1("/simulator/customers/{id}/verify"),
             patch(h::simulator_verify),
         )
         .route(
-            "/simulator/customers/{id}/reject",
+            &v1("/simulator/customers/{id}/reject"),
             patch(h::simulator_reject),
         )
         // Layers run outermost last-added: authenticate, then idempotency, then the handler.
         .route_layer(from_fn_with_state(app.clone(), idempotency))
         .route_layer(from_fn_with_state(app.clone(), authenticate));
     let signing = Router::new()
-        .route("/auth/signing", put(h::register_signing_key))
+        .route(&v1("/auth/signing"), put(h::register_signing_key))
         .route_layer(from_fn_with_state(app.clone(), require_token));
-    let api = Router::new()
-        .route("/auth/token", post(h::token))
-        .merge(signing)
-        .merge(business);
     Router::new()
-        .nest(API_PREFIX, api)
-        .fallback(h::not_found)
+        .route(&v1("/auth/token"), post(h::token))
+        .merge(signing)
+        .merge(business)
+        // After every route, so that it reaches all of them.
         .method_not_allowed_fallback(h::method_not_allowed)
+        .fallback(h::not_found)
         .layer(from_fn_with_state(app.clone(), limit_body))
         .layer(from_fn_with_state(app.clone(), inject))
         .with_state(app)
@@ -266,6 +274,13 @@ impl SandboxHandle {
     /// The counters, now.
     pub fn counters(&self) -> CounterSnapshot {
         self.app.counters.snapshot()
+    }
+
+    /// Replaces the fault settings while the server runs; the generator restarts from the new
+    /// seed, so the requests from now on meet `faults.sequence(n)`. A test can get its token and
+    /// register its key without faults, then turn them on.
+    pub fn set_faults(&self, faults: FaultConfig) {
+        self.app.faults.reset(faults);
     }
 
     /// Stops the server and waits for it to finish.

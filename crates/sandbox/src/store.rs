@@ -7,7 +7,6 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use axum::http::StatusCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chainsig_core::offblocks::{CARD_ACCOUNT, SIWE_STATEMENT};
@@ -89,7 +88,11 @@ pub(crate) struct Origin {
 /// Outcome of a challenge submission, for the counters.
 pub(crate) enum SignOutcome {
     Verified,
-    Rejected(ApiError),
+    Rejected {
+        error: ApiError,
+        /// Whether a new challenge was issued in place of the refused one.
+        reissued: bool,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -248,8 +251,38 @@ fn account_challenge(purpose: Purpose, now: OffsetDateTime, timings: &Timings) -
     )
 }
 
+/// Why a challenge submission was refused.
+pub(crate) struct Refusal {
+    /// The answer (400, or 409 when nothing waits for a signature).
+    pub(crate) error: ApiError,
+    /// Whether a new challenge replaced the current one.
+    pub(crate) reissued: bool,
+    /// Whether a submission was judged (and refused); `false` when nothing waited for one.
+    pub(crate) counted: bool,
+}
+
+impl Refusal {
+    fn judged(error: ApiError, reissued: bool) -> Self {
+        Self {
+            error,
+            reissued,
+            counted: true,
+        }
+    }
+}
+
+impl From<Refusal> for SignOutcome {
+    fn from(refusal: Refusal) -> Self {
+        SignOutcome::Rejected {
+            error: refusal.error,
+            reissued: refusal.reissued,
+        }
+    }
+}
+
 /// Checks a submitted signature against the current challenge; on a bad signature or an expired
-/// challenge, a new challenge replaces it (as OffBlocks does).
+/// challenge, a new challenge replaces it (as OffBlocks does). A submission naming another signer
+/// or an invalidated challenge is refused and leaves the current challenge in place.
 fn check_submission(
     current: &mut Option<Issued>,
     owner: &AccountId,
@@ -258,30 +291,48 @@ fn check_submission(
     submitted_signature: &str,
     regenerate: impl FnOnce() -> Issued,
     now: OffsetDateTime,
-) -> Result<Purpose, ApiError> {
-    let signer: AccountId = submitted_chain_id
-        .parse()
-        .map_err(|e| ApiError::bad_request("invalid_chain_id", format!("chainId: {e}")))?;
+) -> Result<Purpose, Refusal> {
+    let Some(issued) = current.as_ref() else {
+        return Err(Refusal {
+            error: invalid_state(
+                "there is no challenge to sign (nothing is waiting for a signature)",
+            ),
+            reissued: false,
+            counted: false,
+        });
+    };
+    let signer: AccountId = submitted_chain_id.parse().map_err(|e| {
+        Refusal::judged(
+            ApiError::bad_request("invalid_chain_id", format!("chainId: {e}")),
+            false,
+        )
+    })?;
     if !signer.same_address(owner) {
-        return Err(ApiError::bad_request(
-            "wrong_signer",
-            format!("the challenge must be signed by the owner {owner}, not {signer}"),
+        return Err(Refusal::judged(
+            ApiError::bad_request(
+                "wrong_signer",
+                format!("the challenge must be signed by the owner {owner}, not {signer}"),
+            ),
+            false,
         ));
     }
-    let issued = current.as_ref().ok_or_else(|| {
-        invalid_state("there is no challenge to sign (nothing is waiting for a signature)")
-    })?;
     if issued.base64 != submitted_challenge {
-        return Err(ApiError::bad_request(
-            "stale_challenge",
-            "this challenge is not the current one: it was invalidated by a newer one; fetch it with GET …/challenge",
+        return Err(Refusal::judged(
+            ApiError::bad_request(
+                "stale_challenge",
+                "this challenge is not the current one: it was invalidated by a newer one; fetch it with GET …/challenge",
+            ),
+            false,
         ));
     }
     if now > issued.expires_at {
         *current = Some(regenerate());
-        return Err(ApiError::bad_request(
-            "challenge_expired",
-            "the challenge has expired; a new one was issued",
+        return Err(Refusal::judged(
+            ApiError::bad_request(
+                "challenge_expired",
+                "the challenge has expired; a new one was issued: fetch it with GET …/challenge",
+            ),
+            true,
         ));
     }
     let scheme = if owner.chain().is_solana() {
@@ -307,9 +358,14 @@ fn check_submission(
         }
         Err(reason) => {
             *current = Some(regenerate());
-            Err(ApiError::bad_request(
-                "challenge_signature_invalid",
-                format!("the signature does not verify ({reason}); a new challenge was issued"),
+            Err(Refusal::judged(
+                ApiError::bad_request(
+                    "challenge_signature_invalid",
+                    format!(
+                        "the signature does not verify ({reason}); a new challenge was issued: fetch it with GET …/challenge"
+                    ),
+                ),
+                true,
             ))
         }
     }
@@ -447,8 +503,8 @@ impl Store {
                 customer.refresh(now);
                 Ok(SignOutcome::Verified)
             }
-            Err(e) if e.status == StatusCode::BAD_REQUEST => Ok(SignOutcome::Rejected(e)),
-            Err(e) => Err(e),
+            Err(refusal) if refusal.counted => Ok(refusal.into()),
+            Err(refusal) => Err(refusal.error),
         }
     }
 
@@ -642,8 +698,8 @@ impl Store {
                 account.refresh(now);
                 Ok(SignOutcome::Verified)
             }
-            Err(e) if e.status == StatusCode::BAD_REQUEST => Ok(SignOutcome::Rejected(e)),
-            Err(e) => Err(e),
+            Err(refusal) if refusal.counted => Ok(refusal.into()),
+            Err(refusal) => Err(refusal.error),
         }
     }
 

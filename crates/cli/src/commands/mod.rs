@@ -5,6 +5,7 @@ mod batch;
 pub(crate) mod challenge;
 mod keygen;
 pub(crate) mod onboard;
+mod sandbox;
 mod sign;
 pub(crate) mod signing_key;
 mod verify;
@@ -24,6 +25,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Onboard(args) => onboard::run(args, &cli.api, cli.json),
         Command::Challenge(command) => challenge::run(command, &cli.api, cli.json),
         Command::SigningKey(command) => signing_key::run(command, &cli.api, cli.json),
+        Command::Sandbox(args) => sandbox::run(args),
     }
 }
 

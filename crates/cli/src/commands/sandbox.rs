@@ -1,0 +1,106 @@
+//! `chainsig sandbox`: a local OffBlocks-compatible API, until Ctrl-C or SIGTERM.
+
+use std::io::Write as _;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use chainsig_sandbox::{FaultConfig, Sandbox, SandboxConfig};
+use serde_json::json;
+
+use crate::cli::SandboxArgs;
+use crate::error::CliError;
+
+/// How long a stop waits for requests in flight before giving up on them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+pub(crate) fn run(args: SandboxArgs) -> Result<ExitCode, CliError> {
+    // The only async command: its runtime lives here, not in `main`.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::input(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(serve(args))
+}
+
+async fn serve(args: SandboxArgs) -> Result<ExitCode, CliError> {
+    let defaults = SandboxConfig::default();
+    let config = SandboxConfig {
+        listen: args.listen,
+        api_key: args.api_key,
+        api_secret: args.api_secret,
+        deployment_delay: args
+            .deployment_delay_ms
+            .map_or(defaults.deployment_delay, Duration::from_millis),
+        faults: FaultConfig::new(args.fault_rate, args.fault_seed),
+        ..defaults
+    };
+    let sandbox = Sandbox::start(config).await.map_err(|e| {
+        CliError::with_hint(
+            e.to_string(),
+            "is another program on that port? `--listen 127.0.0.1:0` picks a free one",
+        )
+    })?;
+
+    super::print_json(&json!({
+        "baseUrl": sandbox.base_url(),
+        "apiKey": sandbox.api_key(),
+        "apiSecret": sandbox.api_secret(),
+    }));
+    // Whoever reads the line (a script, a test) must get it now, not at exit.
+    let _ = std::io::stdout().flush();
+    if !args.quiet {
+        eprintln!(
+            "chainsig sandbox listening on {} (Ctrl-C to stop). Point a client at it with:\n  \
+             export OFFBLOCKS_BASE_URL={} OFFBLOCKS_API_KEY={} OFFBLOCKS_API_SECRET={}",
+            sandbox.local_addr(),
+            sandbox.base_url(),
+            sandbox.api_key(),
+            sandbox.api_secret(),
+        );
+        if args.fault_rate > 0.0 {
+            eprintln!(
+                "injecting faults into {}% of requests (seed {})",
+                args.fault_rate * 100.0,
+                args.fault_seed
+            );
+        }
+    }
+
+    stop_signal().await;
+    if !args.quiet {
+        eprintln!("stopping");
+    }
+    if tokio::time::timeout(SHUTDOWN_GRACE, sandbox.shutdown())
+        .await
+        .is_err()
+        && !args.quiet
+    {
+        eprintln!("requests still in flight after {SHUTDOWN_GRACE:?}: dropped");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Ctrl-C, or SIGTERM on Unix.
+async fn stop_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}
