@@ -154,14 +154,8 @@ impl Client {
         submission: &ChallengeSubmission,
         key: IdempotencyKey,
     ) -> Result<()> {
-        let body = json_body(&submission.to_json())?;
-        let op = Operation::write(
-            Method::POST,
-            paths::customer_challenge_sign(&seg(id)),
-            Some(body),
-            key,
-        );
-        self.execute(op).await.map(drop)
+        self.submit(paths::customer_challenge_sign(&seg(id)), submission, key)
+            .await
     }
 
     /// `POST /customers/{id}/accounts`: the answer carries the session-key challenge.
@@ -220,14 +214,8 @@ impl Client {
         submission: &ChallengeSubmission,
         key: IdempotencyKey,
     ) -> Result<()> {
-        let body = json_body(&submission.to_json())?;
-        let op = Operation::write(
-            Method::POST,
-            paths::account_challenge_sign(&seg(id)),
-            Some(body),
-            key,
-        );
-        self.execute(op).await.map(drop)
+        self.submit(paths::account_challenge_sign(&seg(id)), submission, key)
+            .await
     }
 
     /// `PATCH /accounts/{id}/deactivate`.
@@ -293,5 +281,18 @@ impl Client {
             key,
         );
         self.execute(op).await.map(drop)
+    }
+
+    /// `POST …/challenge/sign` with the submission as JSON.
+    async fn submit(
+        &self,
+        path: String,
+        submission: &ChallengeSubmission,
+        key: IdempotencyKey,
+    ) -> Result<()> {
+        let body = json_body(&submission.to_json())?;
+        self.execute(Operation::write(Method::POST, path, Some(body), key))
+            .await
+            .map(drop)
     }
 }
