@@ -75,6 +75,9 @@ pub(crate) enum Command {
     /// {"baseUrl", "apiKey", "apiSecret"} and serves until Ctrl-C or SIGTERM.
     #[command(after_help = SANDBOX_HELP)]
     Sandbox(SandboxArgs),
+    /// Measure complete onboardings against an in-process sandbox.
+    #[command(subcommand)]
+    Bench(crate::commands::bench::BenchCommand),
 }
 
 const SANDBOX_HELP: &str = "\

@@ -1,7 +1,8 @@
 //! One module per subcommand.
 
 mod address;
-mod batch;
+pub(crate) mod batch;
+pub(crate) mod bench;
 pub(crate) mod challenge;
 mod keygen;
 pub(crate) mod onboard;
@@ -26,6 +27,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Challenge(command) => challenge::run(command, &cli.api, cli.json),
         Command::SigningKey(command) => signing_key::run(command, &cli.api, cli.json),
         Command::Sandbox(args) => sandbox::run(args),
+        Command::Bench(command) => bench::run(command, cli.json),
     }
 }
 

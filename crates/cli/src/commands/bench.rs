@@ -1,0 +1,337 @@
+//! `chainsig bench onboard`: complete onboardings against an in-process sandbox, measured against
+//! the cost of the cryptography they cannot avoid.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chainsig_api::{Client, CreateAccount, FlowOptions, RetryPolicy};
+use chainsig_core::{Challenge, ChallengeSigner};
+use chainsig_evm::LocalEvmSigner;
+use chainsig_httpsig::P384SigningKey;
+use chainsig_sandbox::{FaultConfig, Sandbox, SandboxConfig};
+use chainsig_solana::LocalSolanaSigner;
+use clap::{Args, Subcommand, ValueEnum};
+use serde_json::json;
+use tokio::sync::Semaphore;
+
+use crate::error::CliError;
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum BenchCommand {
+    /// Run complete onboardings (customer, ownership proof, KYC, account, session key, active)
+    /// against an in-process sandbox and compare the throughput with the crypto bound.
+    #[command(after_help = "Example:\n  chainsig bench onboard --customers 1000 --concurrency 64")]
+    Onboard(BenchArgs),
+}
+
+/// Which wallets the customers have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Wallets {
+    Evm,
+    Solana,
+    Mixed,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BenchArgs {
+    /// Onboardings to run.
+    #[arg(long, default_value_t = 500)]
+    customers: usize,
+    /// Onboardings in flight at once.
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// Fraction of requests the sandbox fails (500, 503, dropped connection, delay).
+    #[arg(long, default_value_t = 0.0)]
+    fault_rate: f64,
+    /// Seed of the injected faults.
+    #[arg(long, default_value_t = 1)]
+    fault_seed: u64,
+    /// The sandbox's account deployment delay, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    deployment_delay_ms: u64,
+    /// The customers' wallets.
+    #[arg(long, value_enum, default_value_t = Wallets::Evm)]
+    wallets: Wallets,
+}
+
+pub(crate) fn run(command: BenchCommand, json_output: bool) -> Result<ExitCode, CliError> {
+    let BenchCommand::Onboard(args) = command;
+    if args.customers == 0 || args.concurrency == 0 {
+        return Err(CliError::input(
+            "--customers and --concurrency must be at least 1",
+        ));
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::input(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(onboard(args, json_output))
+}
+
+/// Median cost of `op`, timed over `n` runs after a warm-up.
+fn median_cost(n: usize, mut op: impl FnMut()) -> Duration {
+    for _ in 0..n / 10 + 1 {
+        op();
+    }
+    let mut samples: Vec<Duration> = (0..n)
+        .map(|_| {
+            let start = Instant::now();
+            op();
+            start.elapsed()
+        })
+        .collect();
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// Cost of the cryptography of one request (client signs, server verifies) and of one challenge
+/// (wallet signs, server verifies), measured on this machine.
+struct CryptoCosts {
+    request: Duration,
+    evm_challenge: Duration,
+    solana_challenge: Duration,
+}
+
+fn measure_crypto() -> Result<CryptoCosts, CliError> {
+    let key = P384SigningKey::generate().map_err(|e| CliError::input(e.to_string()))?;
+    let verifying = key.verifying_key().clone();
+    let base = vec![b'x'; 400]; // a typical signature base
+    let signature = key
+        .sign_randomized(&base)
+        .map_err(|e| CliError::input(e.to_string()))?;
+    let p384_sign = median_cost(200, || {
+        let _ = key.sign_randomized(&base);
+    });
+    let p384_verify = median_cost(200, || {
+        let _ = verifying.verify(&base, &signature);
+    });
+    let challenge = Challenge::from_bytes(uuid::Uuid::new_v4().to_string().into_bytes())
+        .map_err(|e| CliError::input(e.to_string()))?;
+    let evm = LocalEvmSigner::random();
+    let evm_sig = evm.sign_message_sync(challenge.bytes());
+    let evm_sign = median_cost(200, || {
+        let _ = evm.sign_message_sync(challenge.bytes());
+    });
+    let evm_verify = median_cost(200, || {
+        let _ = chainsig_evm::recover(challenge.bytes(), &evm_sig);
+    });
+    let solana = LocalSolanaSigner::random();
+    let sol_account = solana.account().clone();
+    let sol_signature = ready(solana.sign_challenge(&challenge)).map_err(CliError::Signer)?;
+    let sol_sign = median_cost(200, || {
+        let _ = ready(solana.sign_challenge(&challenge));
+    });
+    let sol_verify = median_cost(200, || {
+        let _ = chainsig_solana::verify(&sol_account, challenge.bytes(), &sol_signature);
+    });
+    Ok(CryptoCosts {
+        request: p384_sign + p384_verify,
+        evm_challenge: evm_sign + evm_verify,
+        solana_challenge: sol_sign + sol_verify,
+    })
+}
+
+/// Polls a future that completes without waiting (local signing never waits).
+fn ready<F: std::future::Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let std::task::Poll::Ready(out) = future
+            .as_mut()
+            .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()))
+        {
+            return out;
+        }
+    }
+}
+
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliError> {
+    let costs = measure_crypto()?;
+    let config = SandboxConfig {
+        deployment_delay: Duration::from_millis(args.deployment_delay_ms),
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config)
+        .await
+        .map_err(|e| CliError::input(e.to_string()))?;
+    let request_key = P384SigningKey::generate().map_err(|e| CliError::input(e.to_string()))?;
+    let public_key = request_key.public_key_pem();
+    let client = Client::builder()
+        .base_url(sandbox.base_url())
+        .credentials(sandbox.api_key(), sandbox.api_secret().to_owned())
+        .signing_key(request_key)
+        .retry(RetryPolicy {
+            max_attempts: 10,
+            initial_delay: Duration::from_millis(20),
+            max_delay: Duration::from_millis(500),
+            deadline: Duration::from_secs(120),
+        })
+        .build()?;
+    client.register_signing_key(&public_key).await?;
+    // Faults start once the client is set up, so that every flow meets them alike.
+    sandbox.set_faults(FaultConfig {
+        rate: args.fault_rate,
+        seed: args.fault_seed,
+        ..FaultConfig::default()
+    });
+    let requests_before = sandbox.counters().requests;
+
+    let semaphore = Arc::new(Semaphore::new(args.concurrency));
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..args.customers {
+        let (client, semaphore) = (client.clone(), semaphore.clone());
+        let solana = match args.wallets {
+            Wallets::Evm => false,
+            Wallets::Solana => true,
+            Wallets::Mixed => i % 2 == 1,
+        };
+        tasks.spawn(async move {
+            let _permit = semaphore.acquire_owned().await;
+            let signer: Box<dyn ChallengeSigner> = if solana {
+                Box::new(LocalSolanaSigner::random())
+            } else {
+                Box::new(LocalEvmSigner::random())
+            };
+            let flow_started = Instant::now();
+            let mut options = FlowOptions::default();
+            options.poll_interval = Duration::from_millis(20);
+            let result = async {
+                let customer = client
+                    .onboard_customer(signer.as_ref(), &format!("bench-{i}"), &options)
+                    .await?;
+                client
+                    .simulator_verify(&customer.id, options.key("customer/kyc"))
+                    .await?;
+                client
+                    .open_account(
+                        &customer.id,
+                        signer.as_ref(),
+                        &CreateAccount::card("EUR"),
+                        &options,
+                    )
+                    .await
+            }
+            .await;
+            (result.map(|_| ()), flow_started.elapsed(), solana)
+        });
+    }
+    let mut latencies = Vec::with_capacity(args.customers);
+    let mut failures = Vec::new();
+    let mut solana_flows = 0usize;
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok((Ok(()), latency, solana)) => {
+                latencies.push(latency);
+                solana_flows += solana as usize;
+            }
+            Ok((Err(e), _, _)) => failures.push(e.to_string()),
+            Err(e) => failures.push(format!("task failed: {e}")),
+        }
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let counters = sandbox.counters();
+    let flows = latencies.len();
+    let requests = counters.requests - requests_before;
+    let requests_per_flow = requests as f64 / flows.max(1) as f64;
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1) as f64;
+    // The crypto a flow cannot avoid: every request signed by the client and verified by the
+    // sandbox, and two challenges (ownership, session key) signed and verified.
+    let evm_flows = flows - solana_flows;
+    let crypto_total = costs.request.as_secs_f64() * requests as f64
+        + 2.0
+            * (costs.evm_challenge.as_secs_f64() * evm_flows as f64
+                + costs.solana_challenge.as_secs_f64() * solana_flows as f64);
+    let bound_secs = crypto_total / cores;
+    let achieved = if elapsed.as_secs_f64() > 0.0 {
+        bound_secs / elapsed.as_secs_f64()
+    } else {
+        0.0
+    };
+    let report = json!({
+        "customers": args.customers,
+        "concurrency": args.concurrency,
+        "faultRate": args.fault_rate,
+        "completed": flows,
+        "failed": failures.len(),
+        "seconds": elapsed.as_secs_f64(),
+        "flowsPerSecond": flows as f64 / elapsed.as_secs_f64(),
+        "latencyMs": { "p50": percentile(&latencies, 0.5).as_secs_f64() * 1e3, "p99": percentile(&latencies, 0.99).as_secs_f64() * 1e3 },
+        "requestsPerFlow": requests_per_flow,
+        "replays": counters.replays,
+        "faultsInjected": counters.faults_injected,
+        "cryptoUs": {
+            "requestSignPlusVerify": costs.request.as_secs_f64() * 1e6,
+            "evmChallengeSignPlusVerify": costs.evm_challenge.as_secs_f64() * 1e6,
+            "solanaChallengeSignPlusVerify": costs.solana_challenge.as_secs_f64() * 1e6,
+        },
+        "cores": cores,
+        "cryptoBoundSeconds": bound_secs,
+        "achievedOverBound": achieved,
+        "peakRssKiB": peak_rss_kib(),
+    });
+    if json_output {
+        println!("{report}");
+    } else {
+        println!(
+            "{flows} of {} onboardings completed in {:.2} s at concurrency {} ({} failed)",
+            args.customers,
+            elapsed.as_secs_f64(),
+            args.concurrency,
+            failures.len()
+        );
+        println!(
+            "  throughput      {:.1} flows/s",
+            flows as f64 / elapsed.as_secs_f64()
+        );
+        println!(
+            "  latency         p50 {:.1} ms, p99 {:.1} ms",
+            report["latencyMs"]["p50"].as_f64().unwrap_or_default(),
+            report["latencyMs"]["p99"].as_f64().unwrap_or_default()
+        );
+        println!(
+            "  requests/flow   {requests_per_flow:.2} ({} replays, {} faults injected)",
+            counters.replays, counters.faults_injected
+        );
+        println!(
+            "  crypto per op   request sign+verify {:.0} us, EVM challenge {:.0} us, Solana challenge {:.0} us",
+            costs.request.as_secs_f64() * 1e6,
+            costs.evm_challenge.as_secs_f64() * 1e6,
+            costs.solana_challenge.as_secs_f64() * 1e6
+        );
+        println!(
+            "  crypto bound    {bound_secs:.2} s on {cores} cores; achieved / bound = {achieved:.2}"
+        );
+        if let Some(rss) = peak_rss_kib() {
+            println!("  peak RSS        {:.1} MiB", rss as f64 / 1024.0);
+        }
+        for failure in failures.iter().take(5) {
+            println!("  failure: {failure}");
+        }
+    }
+    sandbox.shutdown().await;
+    Ok(if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
