@@ -289,6 +289,10 @@ async fn lists_name_each_customer_and_account_once() {
     assert_eq!(accounts.len(), 3);
     for (customer, account) in &ids {
         assert!(customers.iter().any(|c| &c.id == customer));
-        assert!(accounts.iter().any(|a| &a.id == account && &a.customer_id == customer));
+        assert!(
+            accounts
+                .iter()
+                .any(|a| &a.id == account && &a.customer_id == customer)
+        );
     }
 }
