@@ -251,7 +251,7 @@ async fn boxed_shared_and_borrowed_dyn_signers_run_the_flows() {
 
 /// Compile-level: the flows accept every signer holder, and their futures are `Send` (they can be
 /// spawned on a multi-threaded runtime).
-#[allow(dead_code)]
+#[allow(dead_code, clippy::borrowed_box)] // `&Box<dyn …>` is one of the holders under test
 fn flows_take_any_signer_and_are_send(
     client: &chainsig::api::Client,
     options: &FlowOptions,

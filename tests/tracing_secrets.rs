@@ -190,7 +190,7 @@ fn solana_keypair_bytes(signer: &LocalSolanaSigner) -> Vec<u8> {
 }
 
 fn hex_decode(text: &str) -> Result<Vec<u8>, ()> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return Err(());
     }
     (0..text.len())
