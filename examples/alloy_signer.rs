@@ -16,8 +16,9 @@ use chainsig::httpsig::P384SigningKey;
 use chainsig::{ChainId, ChallengeSigner};
 use chainsig_sandbox::{Sandbox, SandboxConfig};
 
+// `pub(crate)`: tests/examples.rs runs it.
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+pub(crate) async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sandbox = Sandbox::start(SandboxConfig::default()).await?;
 
     let request_key = P384SigningKey::generate()?;

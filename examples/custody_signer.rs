@@ -172,8 +172,9 @@ impl Ed25519Signer for CustodyKey {
 // Onboarding with it.
 // ---------------------------------------------------------------------------------------------
 
+// `pub(crate)`: tests/examples.rs runs it.
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+pub(crate) async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let service = spawn_custody_service(LocalSolanaSigner::random());
     let signer = Ed25519ChallengeSigner::new(CustodyKey::connect(service).await?)?;
     println!("custody wallet {}\n", signer.account());
