@@ -296,3 +296,54 @@ async fn lists_name_each_customer_and_account_once() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_run_started_twice_at_once_creates_one_customer_and_one_account() {
+    let env = support::start().await;
+    let signer = Arc::new(LocalEvmSigner::random());
+    let options = options().with_seed(Uuid::from_u128(0xd0_0b1e));
+    let runs: Vec<_> = (0..2)
+        .map(|_| {
+            let client = env.client.clone();
+            let signer = signer.clone();
+            let options = options.clone();
+            tokio::spawn(async move {
+                onboard_and_open(&client, signer.as_ref(), "twice", &options).await
+            })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for run in runs {
+        let (customer, account) = run.await.unwrap().unwrap();
+        assert_eq!(account.status, AccountStatus::Active);
+        ids.push((customer.id, account.id));
+    }
+    assert_eq!(ids[0], ids[1]);
+    let counters = env.sandbox.counters();
+    assert_eq!((counters.customers, counters.accounts), (1, 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_whose_kyc_was_rejected_gets_no_account() {
+    let env = support::start().await;
+    let client = &env.client;
+    let signer = Counting::new(LocalSolanaSigner::random());
+    let options = options();
+    let customer = client
+        .onboard_customer(&signer, "rejected", &options)
+        .await
+        .unwrap();
+    client
+        .simulator_reject(&customer.id, IdempotencyKey::new())
+        .await
+        .unwrap();
+    let signed = signer.calls();
+    let error = client
+        .open_account(&customer.id, &signer, &CreateAccount::card("EUR"), &options)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, chainsig::api::Error::Flow(_)), "{error:?}");
+    assert!(error.to_string().contains("rejected"), "{error}");
+    assert_eq!(signer.calls(), signed);
+    assert_eq!(env.sandbox.counters().accounts, 0);
+}

@@ -298,3 +298,26 @@ async fn a_signer_claiming_another_account_signs_nothing() {
     assert_eq!(stranger.calls(), 0);
     assert_eq!(env.sandbox.counters().accounts, 1, "no account was created");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_deletion_signature_is_recovered_from() {
+    let env = support::start().await;
+    let client = &env.client;
+    let options = options();
+    let owner = LocalEvmSigner::random();
+    let (_, account) = onboard_and_open(client, &owner, "close", &options)
+        .await
+        .unwrap();
+    let before = env.sandbox.counters();
+
+    let closing = Tampering::new(owner, 1);
+    let closed = client
+        .close_account(&account.id, &closing, &options)
+        .await
+        .unwrap();
+    assert_eq!(closed.status.as_str(), "closed");
+    assert_eq!(closing.calls(), 2);
+    let after = env.sandbox.counters();
+    assert_eq!(after.challenges_rejected - before.challenges_rejected, 1);
+    assert_eq!(after.challenges_verified - before.challenges_verified, 1);
+}
