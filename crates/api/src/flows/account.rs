@@ -40,7 +40,7 @@ impl Client {
                         customer.chain_id
                     )));
                 }
-                let account = self.create_account(customer_id, request, options.key("account/create")).await?;
+                let account = self.create_account(customer_id, request, options.key(&format!("account/create/{customer_id}"))).await?;
                 options.emit(FlowEvent::AccountCreated {
                     account_id: account.id.clone(),
                     status: account.status.clone(),
@@ -123,7 +123,10 @@ impl Client {
         tracing::Instrument::instrument(
             async {
                 let account = self
-                    .delete_account(account_id, options.key("account/close"))
+                    .delete_account(
+                        account_id,
+                        options.key(&format!("account/close/{account_id}")),
+                    )
                     .await?;
                 if account.status != AccountStatus::Closed {
                     let first = match &account.challenge {

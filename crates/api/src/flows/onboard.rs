@@ -69,7 +69,13 @@ impl Client {
             external_id: external_id.to_owned(),
         };
         let (customer, resumed) = match self
-            .create_customer(&request, options.key("customer/create"))
+            .create_customer(
+                &request,
+                options.key(&format!(
+                    "customer/create/{}/{external_id}",
+                    request.chain_id
+                )),
+            )
             .await
         {
             Ok(customer) => (customer, false),

@@ -14,8 +14,10 @@ use crate::idempotency::IdempotencyKey;
 #[derive(Clone)]
 pub struct FlowOptions {
     /// Seed of the flow's idempotency keys: every write of the flow uses
-    /// `IdempotencyKey::derive(seed, step)`, so running the flow again with the same seed (after a
-    /// crash, from a journal) repeats the same requests and creates nothing twice.
+    /// `IdempotencyKey::derive(seed, step)`, where the step names the write and its subject (the
+    /// wallet and external id, the customer id, the account id), so running the flow again with
+    /// the same seed (after a crash, from a journal) repeats the same requests and creates nothing
+    /// twice, while one `FlowOptions` can serve many customers.
     pub seed: Uuid,
     /// Signatures submitted before giving up on a challenge that keeps being rejected.
     pub max_sign_attempts: u32,

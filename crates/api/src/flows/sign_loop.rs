@@ -38,7 +38,7 @@ impl Subject<'_> {
         options: &FlowOptions,
         step: &str,
     ) -> Result<()> {
-        let key = options.key(step);
+        let key = options.key(&format!("{step}/{}", self.id()));
         match self {
             Subject::Customer(id) => client.sign_customer_challenge(id, submission, key).await,
             Subject::Account(id) => client.sign_account_challenge(id, submission, key).await,

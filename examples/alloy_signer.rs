@@ -1,0 +1,66 @@
+//! Plug an alloy signer into the onboarding flows through `chainsig::evm::AlloyChallengeSigner`,
+//! against the in-process sandbox (no account, no network).
+//!
+//! `cargo run --example alloy_signer`
+//!
+//! A `PrivateKeySigner` stands in here for any `alloy_signer::Signer`: `alloy-signer-aws` (AWS
+//! KMS), `alloy-signer-gcp`, `alloy-signer-ledger`, `alloy-signer-trezor`. The adapter calls
+//! `sign_message` (EIP-191 `personal_sign`, which hardware wallets accept), normalizes the
+//! signature to low s with v = 27/28, and recovers the address before returning it, so a backend
+//! that signed with another key never reaches OffBlocks.
+
+use alloy_signer_local::PrivateKeySigner;
+use chainsig::api::{Client, CreateAccount, FlowEvent, FlowOptions, IdempotencyKey};
+use chainsig::evm::AlloyChallengeSigner;
+use chainsig::httpsig::P384SigningKey;
+use chainsig::{ChainId, ChallengeSigner};
+use chainsig_sandbox::{Sandbox, SandboxConfig};
+
+// `pub(crate)`: tests/examples.rs runs it.
+#[tokio::main]
+pub(crate) async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await?;
+
+    let request_key = P384SigningKey::generate()?;
+    let public_key = request_key.public_key_pem();
+    let client = Client::builder()
+        .base_url(sandbox.base_url())
+        .credentials(sandbox.api_key(), sandbox.api_secret().to_owned())
+        .signing_key(request_key)
+        .build()?;
+    client.register_signing_key(&public_key).await?;
+
+    // The customer's wallet: an alloy signer, named on zkSync Era (eip155:324).
+    let wallet = PrivateKeySigner::random();
+    let signer = AlloyChallengeSigner::new(wallet).with_chain(ChainId::eip155(324))?;
+    println!("wallet   {}", signer.account());
+
+    let options = FlowOptions::default().on_event(|event| match event {
+        FlowEvent::ChallengeReceived { subject, len, .. } => {
+            println!("         signing a {len}-byte challenge for {subject}")
+        }
+        FlowEvent::Waiting { status, .. } => println!("         account is {status}…"),
+        _ => {}
+    });
+    let customer = client
+        .onboard_customer(&signer, "alloy-example", &options)
+        .await?;
+    println!("customer {} ({})", customer.id, customer.status);
+
+    // The sandbox's simulator stands in for KYC.
+    client
+        .simulator_verify(&customer.id, IdempotencyKey::new())
+        .await?;
+    let account = client
+        .open_account(&customer.id, &signer, &CreateAccount::card("EUR"), &options)
+        .await?;
+    println!(
+        "account  {} ({}), smart account {}",
+        account.id,
+        account.status,
+        account.chain_id.as_deref().unwrap_or("-")
+    );
+
+    sandbox.shutdown().await;
+    Ok(())
+}
