@@ -24,6 +24,7 @@ async fn fifty_onboardings_survive_twenty_percent_faults_without_duplicates() {
             rate: 0.2,
             seed: 0x0ff_b10c,
             delay: Duration::from_millis(20),
+            ..FaultConfig::default()
         },
         ..support::config()
     };
