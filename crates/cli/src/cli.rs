@@ -66,10 +66,17 @@ pub(crate) enum Command {
     )]
     Onboard(crate::commands::onboard::OnboardArgs),
     /// Inspect, fetch or sign challenges.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  chainsig challenge inspect NWRmMzU5ZjAtZDI5OS00MGExLTgwMjMtMTdjNzdhNTAxNDRj\n  chainsig challenge fetch --account 6f1c…\n  chainsig challenge sign --account 6f1c… --chain evm --key-file customer.key"
+    )]
     Challenge(crate::commands::challenge::ChallengeCommand),
     /// Create or register the P-384 request-signing key.
-    #[command(subcommand, name = "signing-key")]
+    #[command(
+        subcommand,
+        name = "signing-key",
+        after_help = "Examples:\n  chainsig signing-key new --out signing-key.pem\n  chainsig signing-key register --key-file signing-key.pem"
+    )]
     SigningKey(crate::commands::signing_key::SigningKeyCommand),
     /// Run a local OffBlocks-compatible API that checks every signature; prints
     /// {"baseUrl", "apiKey", "apiSecret"} and serves until Ctrl-C or SIGTERM.
