@@ -22,6 +22,11 @@ use crate::keys::load_signer_file;
 
 const COLUMNS: [&str; 4] = ["external_id", "chain", "key_file", "currency"];
 
+/// Attempts at a row whose failure is transient (network, 5xx) before it is reported failed.
+const ROW_ATTEMPTS: u32 = 3;
+/// Pause before such a row is tried again.
+const ROW_RETRY_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// A row that cannot be onboarded as written.
 #[derive(Debug)]
 struct BadRow {
@@ -298,9 +303,7 @@ pub(crate) async fn run(
                 continue;
             }
         };
-        let previous = journal
-            .row(&row.external_id, &row.chain.to_string())
-            .cloned();
+        let previous = journal.row(&row.external_id, &row.chain.to_string());
         if let Some(previous) = previous.as_ref().filter(|p| p.stage == Stage::Done) {
             already += 1;
             reporter.report(row_json(
@@ -330,19 +333,33 @@ pub(crate) async fn run(
         let simulate_kyc = args.simulate_kyc;
         tasks.spawn(async move {
             let _permit = semaphore.acquire_owned().await;
-            let result = async {
-                let signer = load_signer_file(&row.chain, &row.key_file)?;
-                onboard_row(
-                    &client,
-                    signer.as_ref(),
-                    &row,
-                    simulate_kyc,
-                    &options,
-                    Some((journal.clone(), previous.as_ref())),
-                )
-                .await
-            }
-            .await;
+            let mut attempt = 1;
+            let result = loop {
+                let result = async {
+                    let signer = load_signer_file(&row.chain, &row.key_file)?;
+                    // What this run recorded so far counts too (a second attempt).
+                    let previous = journal.row(&row.external_id, &row.chain.to_string());
+                    onboard_row(
+                        &client,
+                        signer.as_ref(),
+                        &row,
+                        simulate_kyc,
+                        &options,
+                        Some((journal.clone(), previous.as_ref())),
+                    )
+                    .await
+                }
+                .await;
+                match result {
+                    // The API was unreachable or overloaded longer than the client retries:
+                    // the same requests again (same seed), a little later.
+                    Err(error) if error.is_transient() && attempt < ROW_ATTEMPTS => {
+                        attempt += 1;
+                        tokio::time::sleep(ROW_RETRY_DELAY).await;
+                    }
+                    result => break result,
+                }
+            };
             if let Err(error) = &result {
                 // Best effort: the row is retried on the next run whether or not this lands.
                 let _ = journal.record(&Entry {

@@ -84,6 +84,7 @@ pub(crate) fn run(
                 Challenge::from_base64(text.as_str()).map_err(|e| CliError::Network {
                     message: format!("the API sent an unusable challenge: {e}"),
                     hint: None,
+                    transient: false,
                 })?;
             if json_output {
                 let mut report = inspect(&challenge);
@@ -120,6 +121,7 @@ pub(crate) fn run(
                     Challenge::from_base64(text.as_str()).map_err(|e| CliError::Network {
                         message: format!("the API sent an unusable challenge: {e}"),
                         hint: None,
+                        transient: false,
                     })?;
                 if !is_account {
                     client.check_ownership_challenge(
