@@ -543,3 +543,197 @@ fn bad_keys_wrong_secret_and_unreachable_api_have_their_exit_codes() {
         .code(2)
         .stderr(predicate::str::contains("https"));
 }
+
+/// Every encoding of a secret that must never be printed: hex, base64, base58, JSON bytes.
+fn encodings(secret: &[u8]) -> Vec<String> {
+    use base64::Engine as _;
+    let json = serde_json::to_string(secret).unwrap();
+    vec![
+        hex::encode(secret),
+        hex::encode_upper(secret),
+        base64::engine::general_purpose::STANDARD.encode(secret),
+        bs58::encode(secret).into_string(),
+        json[1..json.len() / 2].to_owned(),
+    ]
+}
+
+#[test]
+fn secrets_never_reach_stdout_or_stderr() {
+    let sandbox = TestSandbox::start();
+    let (evm_key, evm) = sandbox.evm_key("evm.key");
+    let (sol_key, sol) = sandbox.solana_key("id.json");
+    let mut forbidden = vec![sandbox.handle.api_secret().to_owned()];
+    let evm_secret = hex::decode(evm.to_hex().trim_start_matches("0x")).unwrap();
+    forbidden.extend(encodings(&evm_secret));
+    let sol_keypair: Vec<u8> = serde_json::from_str(&sol.to_keypair_json()).unwrap();
+    forbidden.extend(encodings(&sol_keypair));
+    forbidden.extend(encodings(&sol_keypair[..32]));
+    // The private PEM's base64 lines (the public key may be printed).
+    let private_lines = |pem: &str| -> Vec<String> {
+        pem.lines()
+            .filter(|l| !l.starts_with("-----"))
+            .map(str::to_owned)
+            .collect()
+    };
+    forbidden.extend(private_lines(&sandbox.signing_key_pem));
+
+    let mut outputs = Vec::new();
+    let new_key = sandbox.path("new.pem");
+    for json_flag in [false, true] {
+        let flag: &[&str] = if json_flag { &["--json"] } else { &[] };
+        let pem = sandbox.path(&format!("new-{json_flag}.pem"));
+        outputs.push(
+            chainsig()
+                .args(flag)
+                .args(["signing-key", "new", "--out", path_str(&pem)])
+                .output()
+                .unwrap(),
+        );
+        forbidden.extend(private_lines(&std::fs::read_to_string(&pem).unwrap()));
+        outputs.push(
+            sandbox
+                .cmd()
+                .args(flag)
+                .args(["signing-key", "register"])
+                .output()
+                .unwrap(),
+        );
+        outputs.push(
+            sandbox
+                .cmd()
+                .args(flag)
+                .args([
+                    "onboard",
+                    "--chain",
+                    "evm",
+                    "--key-file",
+                    path_str(&evm_key),
+                ])
+                .args(["--external-id", "s-evm", "--simulate-kyc"])
+                .output()
+                .unwrap(),
+        );
+        outputs.push(
+            sandbox
+                .cmd()
+                .args(flag)
+                .args([
+                    "onboard",
+                    "--chain",
+                    "solana",
+                    "--key-file",
+                    path_str(&sol_key),
+                ])
+                .args(["--external-id", "s-sol", "--simulate-kyc"])
+                .output()
+                .unwrap(),
+        );
+        // Keys used on the wrong chain: the errors name the problem, not the key.
+        outputs.push(
+            sandbox
+                .cmd()
+                .args(flag)
+                .args([
+                    "onboard",
+                    "--chain",
+                    "solana",
+                    "--key-file",
+                    path_str(&evm_key),
+                ])
+                .args(["--external-id", "wrong", "--simulate-kyc"])
+                .output()
+                .unwrap(),
+        );
+        outputs.push(
+            sandbox
+                .cmd()
+                .args(flag)
+                .args([
+                    "challenge",
+                    "sign",
+                    "--customer",
+                    "nobody",
+                    "--chain",
+                    "evm",
+                ])
+                .args(["--key-file", path_str(&sol_key)])
+                .output()
+                .unwrap(),
+        );
+    }
+    std::fs::write(
+        sandbox.path("s.csv"),
+        "external_id,chain,key_file,currency\nb-evm,evm,evm.key,EUR\nb-bad,evm,id.json,EUR\n",
+    )
+    .unwrap();
+    outputs.push(
+        sandbox
+            .cmd()
+            .args(["onboard", "--batch", "s.csv", "--simulate-kyc"])
+            .output()
+            .unwrap(),
+    );
+    // A wrong secret in a file, and a malformed signing key.
+    std::fs::write(sandbox.path("wrong-secret"), "not-the-secret-0123456789\n").unwrap();
+    forbidden.push("not-the-secret-0123456789".to_owned());
+    outputs.push(
+        sandbox
+            .cmd()
+            .args([
+                "signing-key",
+                "register",
+                "--api-secret-file",
+                "wrong-secret",
+            ])
+            .output()
+            .unwrap(),
+    );
+    let bad_pem = sandbox.signing_key_pem.replace('A', "B");
+    std::fs::write(&new_key, &bad_pem).unwrap();
+    forbidden.extend(private_lines(&bad_pem));
+    outputs.push(
+        sandbox
+            .cmd()
+            .args(["signing-key", "register", "--key-file", path_str(&new_key)])
+            .output()
+            .unwrap(),
+    );
+
+    let exit_codes: Vec<Option<i32>> = outputs.iter().map(|o| o.status.code()).collect();
+    assert_eq!(
+        exit_codes,
+        [
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(2),
+            Some(2),
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(2),
+            Some(2),
+            Some(1),
+            Some(3),
+            Some(2)
+        ]
+        .to_vec(),
+        "{}",
+        outputs
+            .iter()
+            .map(all_text)
+            .collect::<Vec<_>>()
+            .join("\n----\n")
+    );
+    for output in &outputs {
+        let text = all_text(output);
+        for secret in &forbidden {
+            assert!(
+                !text.contains(secret.as_str()),
+                "{secret:?} printed in:\n{text}"
+            );
+        }
+    }
+}
