@@ -329,6 +329,16 @@ fn challenge_fetch_and_sign_unstick_an_account_and_a_customer() {
         .block_on(client.wait_for_account(&account.id, AccountStatus::Active, &options))
         .unwrap();
     assert_eq!(active.status, AccountStatus::Active);
+    // Nothing waits for a signature any more: 3, with a hint that says so.
+    sandbox
+        .cmd()
+        .args(["challenge", "fetch", "--account", &account.id])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("409"))
+        .stderr(predicate::str::contains(
+            "hint: nothing waits for a signature",
+        ));
 
     // A customer created but never signed (ownership not proven): --customer, text output.
     let (sol_key2, sol) = sandbox.solana_key("id2.json");

@@ -141,9 +141,13 @@ fn read_rows(csv: &Path) -> Result<Vec<Result<Row, BadRow>>, CliError> {
             }
             let chain_text = field(1);
             let chain = parse_chain(&chain_text).map_err(|e| {
-                format!(
-                    "unknown chain `{chain_text}`: use evm, solana or a CAIP-2 id (eip155:<n>, solana:<genesis>) ({e})"
-                )
+                if e.starts_with("unsupported") {
+                    format!("chain `{chain_text}`: {e}")
+                } else {
+                    format!(
+                        "unknown chain `{chain_text}`: use evm, solana or a CAIP-2 id such as eip155:1 or solana:<genesis hash>"
+                    )
+                }
             })?;
             let key_file = field(2);
             if key_file.is_empty() {

@@ -157,6 +157,25 @@ pub(crate) fn run(
     }
 }
 
+/// A 409 from a challenge endpoint: nothing waits for a signature.
+fn explain(error: CliError) -> CliError {
+    match error {
+        CliError::Network {
+            message,
+            hint: None,
+            transient,
+        } if message.contains("409") => CliError::Network {
+            message,
+            hint: Some(
+                "nothing waits for a signature: the account or customer is past its challenge (its status tells where it is)"
+                    .to_owned(),
+            ),
+            transient,
+        },
+        other => other,
+    }
+}
+
 fn block_on<F: std::future::Future<Output = Result<ExitCode, CliError>>>(
     future: F,
 ) -> Result<ExitCode, CliError> {
@@ -165,6 +184,7 @@ fn block_on<F: std::future::Future<Output = Result<ExitCode, CliError>>>(
         .build()
         .map_err(|e| CliError::input(format!("cannot start the async runtime: {e}")))?
         .block_on(future)
+        .map_err(explain)
 }
 
 /// Bytes shown in a hex preview.
