@@ -25,11 +25,13 @@ pub(crate) enum ChallengeCommand {
         challenge: String,
     },
     /// Fetch the current challenge of an account or a customer (earlier ones become invalid).
-    #[command(after_help = "Example:\n  chainsig challenge fetch --account 6f1c…")]
+    #[command(
+        after_help = "Examples:\n  chainsig challenge fetch --account 6f1c…\n  chainsig --json challenge fetch --customer 3864…"
+    )]
     Fetch(Target),
     /// Fetch the current challenge, sign it and submit it: unsticks an account or a customer.
     #[command(
-        after_help = "Example:\n  chainsig challenge sign --account 6f1c… --chain evm --key-file customer.key"
+        after_help = "Examples:\n  chainsig challenge sign --account 6f1c… --chain evm --key-file customer.key\n  chainsig challenge sign --customer 3864… --chain solana --key-file id.json"
     )]
     Sign {
         #[command(flatten)]
