@@ -8,7 +8,7 @@ use chainsig_httpsig::P384SigningKey;
 use clap::Args;
 
 use crate::error::CliError;
-use crate::input::read_key_file;
+use crate::input::read_secret_file;
 
 /// The settings every command that talks to the API takes.
 #[derive(Debug, Clone, Args)]
@@ -69,7 +69,9 @@ impl ApiArgs {
                 ))
             })?;
         let api_secret = match &self.api_secret_file {
-            Some(path) => read_key_file(path)?.trim().to_owned(),
+            Some(path) => read_secret_file(path, "the API secret file (--api-secret-file)", None)?
+                .trim()
+                .to_owned(),
             None => std::env::var(&self.api_secret_env).ok().filter(|v| !v.is_empty()).ok_or_else(|| {
                 CliError::input(format!(
                     "no API secret: set {} (or name another variable with --api-secret-env, or a file with --api-secret-file)",
@@ -91,15 +93,20 @@ impl ApiArgs {
                     "create one with `chainsig signing-key new --out signing-key.pem`",
                 )
             })?;
-        let pem = read_key_file(&path)?;
+        let pem = read_secret_file(
+            &path,
+            "the request-signing key file (--signing-key-file or OFFBLOCKS_SIGNING_KEY_FILE)",
+            Some("create one with `chainsig signing-key new --out signing-key.pem`"),
+        )?;
         let key = P384SigningKey::from_pem(&pem)
             .map_err(|e| CliError::input(format!("request-signing key {}: {e}", path.display())))?;
         Ok((key, path))
     }
 
-    /// Builds the client; registers the signing key first when no key id is known.
-    pub(crate) async fn client(&self, quiet: bool) -> Result<Client, CliError> {
-        self.build(quiet, false).await
+    /// Builds the client; registers the signing key first when no key id is known (and says so
+    /// on stderr, with the id to export).
+    pub(crate) async fn client(&self) -> Result<Client, CliError> {
+        self.build(false, false).await
     }
 
     /// Builds the client and registers the signing key, whatever key id is configured.

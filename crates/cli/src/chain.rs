@@ -16,7 +16,7 @@ pub(crate) fn parse_chain(text: &str) -> Result<ChainId, String> {
         "evm" => return Ok(ChainId::eip155(1)),
         "solana" => return Ok(ChainId::solana_mainnet()),
         other => other.parse::<ChainId>().map_err(|e| {
-            format!("{e}; expected a CAIP-2 chain id such as `eip155:1`, or `evm` or `solana`")
+            format!("{e}; or one of the shorthands `evm` (= eip155:1) and `solana` (= mainnet)")
         })?,
     };
     if chain.is_eip155() || chain.is_solana() {

@@ -62,14 +62,21 @@ pub(crate) enum Command {
     Verify(VerifyArgs),
     /// Onboard a customer (or a CSV batch): prove wallet ownership, KYC, open a card account.
     #[command(
-        after_help = "Examples:\n  chainsig onboard --chain evm --key-file customer.key --external-id c-42 --simulate-kyc\n  chainsig onboard --batch customers.csv --concurrency 16 --simulate-kyc\n\nThe CSV has the columns external_id,chain,key_file,currency. A journal next to it\n(FILE.csv.journal) records each row's progress: run the same command again after an\ninterruption and it finishes the batch without creating anything twice."
+        after_help = "Examples:\n  chainsig onboard --chain evm --key-file customer.key --external-id c-42 --simulate-kyc\n  chainsig onboard --batch customers.csv --concurrency 16 --simulate-kyc\n\nThe CSV has the columns external_id,chain,key_file,currency. A journal next to it\n(FILE.csv.journal) records each row's progress: run the same command again after an\ninterruption and it finishes the batch without creating anything twice.\nOn a terminal a batch shows a progress bar and a summary; otherwise (or with --json) it\nprints one JSON line per row ({\"line\", \"externalId\", \"status\": \"done\"|\"failed\",\n\"alreadyDone\", \"accountId\", \"error\", …}) and a last {\"summary\": …} line. A bad row is\nreported with its line number and the batch goes on; the exit code is 1 if any row failed."
     )]
     Onboard(crate::commands::onboard::OnboardArgs),
     /// Inspect, fetch or sign challenges.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  chainsig challenge inspect NWRmMzU5ZjAtZDI5OS00MGExLTgwMjMtMTdjNzdhNTAxNDRj\n  chainsig challenge fetch --account 6f1c…\n  chainsig challenge sign --account 6f1c… --chain evm --key-file customer.key"
+    )]
     Challenge(crate::commands::challenge::ChallengeCommand),
     /// Create or register the P-384 request-signing key.
-    #[command(subcommand, name = "signing-key")]
+    #[command(
+        subcommand,
+        name = "signing-key",
+        after_help = "Examples:\n  chainsig signing-key new --out signing-key.pem\n  chainsig signing-key register --key-file signing-key.pem"
+    )]
     SigningKey(crate::commands::signing_key::SigningKeyCommand),
     /// Run a local OffBlocks-compatible API that checks every signature; prints
     /// {"baseUrl", "apiKey", "apiSecret"} and serves until Ctrl-C or SIGTERM.

@@ -25,6 +25,9 @@ pub(crate) enum CliError {
     Network {
         message: String,
         hint: Option<String>,
+        /// Whether the same request may succeed later (no answer, 5xx, 429): a batch tries
+        /// such a row again.
+        transient: bool,
     },
     /// The signer refused or failed (exit 2: the input could not be signed).
     #[error("{0}")]
@@ -55,6 +58,17 @@ impl CliError {
         }
     }
 
+    /// Whether trying again later may succeed (the API was unreachable or overloaded).
+    pub(crate) fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            CliError::Network {
+                transient: true,
+                ..
+            }
+        )
+    }
+
     pub(crate) fn exit_code(&self) -> ExitCode {
         ExitCode::from(match self {
             CliError::Failed { .. } => 1,
@@ -83,9 +97,14 @@ impl From<chainsig_api::Error> for CliError {
                     ),
                     _ => None,
                 };
-                CliError::Network { message, hint }
+                CliError::Network {
+                    message,
+                    hint,
+                    transient: api.is_retryable(),
+                }
             }
             E::Transport { .. } => CliError::Network {
+                transient: true,
                 message,
                 hint: Some(
                     "is the base URL right and the API up? (`chainsig sandbox` runs one locally)"
@@ -95,6 +114,7 @@ impl From<chainsig_api::Error> for CliError {
             E::Decode { .. } => CliError::Network {
                 message,
                 hint: None,
+                transient: false,
             },
             E::Timeout { .. } => CliError::Failed {
                 message,

@@ -38,6 +38,22 @@ pub(crate) fn read_key_file(path: &Path) -> Result<Zeroizing<String>, CliError> 
     read_limited(file, MAX_KEY_FILE, &format!("key file {}", path.display()))
 }
 
+/// Reads a secret file other than a wallet key (at most 64 KiB); `what` names it in messages.
+pub(crate) fn read_secret_file(
+    path: &Path,
+    what: &str,
+    hint: Option<&str>,
+) -> Result<Zeroizing<String>, CliError> {
+    let file = std::fs::File::open(path).map_err(|e| {
+        let message = format!("cannot read {what} {}: {e}", path.display());
+        match hint {
+            Some(hint) => CliError::with_hint(message, hint),
+            None => CliError::input(message),
+        }
+    })?;
+    read_limited(file, MAX_KEY_FILE, &format!("{what} {}", path.display()))
+}
+
 /// Reads a secret from the environment variable `var`.
 pub(crate) fn read_env_secret(var: &str, flag: &str) -> Result<Zeroizing<String>, CliError> {
     match std::env::var(var) {

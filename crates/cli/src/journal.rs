@@ -53,7 +53,23 @@ pub(crate) type RowState = Entry;
 #[derive(Debug)]
 pub(crate) struct Journal {
     file: Mutex<File>,
-    rows: HashMap<(String, String), RowState>,
+    rows: Mutex<HashMap<(String, String), RowState>>,
+}
+
+/// Folds `entry` into what is known of its row: the latest stage, ids carried over, the first
+/// seed kept.
+fn merge(rows: &mut HashMap<(String, String), RowState>, entry: Entry) {
+    let key = (entry.external_id.clone(), entry.chain.clone());
+    let merged = match rows.remove(&key) {
+        Some(previous) => Entry {
+            customer_id: entry.customer_id.clone().or(previous.customer_id),
+            account_id: entry.account_id.clone().or(previous.account_id),
+            seed: previous.seed,
+            ..entry
+        },
+        None => entry,
+    };
+    rows.insert(key, merged);
 }
 
 impl Journal {
@@ -72,17 +88,7 @@ impl Journal {
                 let Ok(entry) = serde_json::from_str::<Entry>(&line) else {
                     continue;
                 };
-                let key = (entry.external_id.clone(), entry.chain.clone());
-                let merged = match rows.remove(&key) {
-                    Some(previous) => Entry {
-                        customer_id: entry.customer_id.clone().or(previous.customer_id),
-                        account_id: entry.account_id.clone().or(previous.account_id),
-                        seed: previous.seed,
-                        ..entry
-                    },
-                    None => entry,
-                };
-                rows.insert(key, merged);
+                merge(&mut rows, entry);
             }
         }
         let file = OpenOptions::new()
@@ -94,13 +100,17 @@ impl Journal {
             })?;
         Ok(Self {
             file: Mutex::new(file),
-            rows,
+            rows: Mutex::new(rows),
         })
     }
 
-    /// What earlier runs recorded for a row.
-    pub(crate) fn row(&self, external_id: &str, chain: &str) -> Option<&RowState> {
-        self.rows.get(&(external_id.to_owned(), chain.to_owned()))
+    /// What is recorded for a row, by earlier runs and this one.
+    pub(crate) fn row(&self, external_id: &str, chain: &str) -> Option<RowState> {
+        self.rows
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&(external_id.to_owned(), chain.to_owned()))
+            .cloned()
     }
 
     /// Appends an entry and flushes it to disk before returning.
@@ -111,6 +121,11 @@ impl Journal {
         let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
         file.write_all(line.as_bytes())
             .and_then(|()| file.sync_data())
-            .map_err(|e| CliError::input(format!("cannot write the journal: {e}")))
+            .map_err(|e| CliError::input(format!("cannot write the journal: {e}")))?;
+        merge(
+            &mut self.rows.lock().unwrap_or_else(|e| e.into_inner()),
+            entry.clone(),
+        );
+        Ok(())
     }
 }

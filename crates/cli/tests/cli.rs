@@ -612,16 +612,43 @@ fn secrets_never_reach_stdout_or_stderr() {
 
 #[test]
 fn help_shows_examples() {
-    chainsig()
-        .arg("--help")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Examples:"));
-    for sub in ["keygen", "address", "sign", "verify"] {
-        chainsig()
-            .args([sub, "--help"])
-            .assert()
-            .success()
-            .stdout(predicate::str::contains("Example"));
+    let root = chainsig().arg("--help").assert().success();
+    let text = String::from_utf8_lossy(&root.get_output().stdout).to_string();
+    assert!(text.contains("Examples:"), "{text}");
+    for example in [
+        "chainsig sandbox",
+        "chainsig signing-key new",
+        "chainsig onboard --chain",
+        "chainsig onboard --batch",
+        "chainsig challenge inspect",
+        "OFFBLOCKS_BASE_URL",
+    ] {
+        assert!(text.contains(example), "{example:?} not in chainsig --help");
+    }
+    for sub in [
+        &["keygen"][..],
+        &["address"],
+        &["sign"],
+        &["verify"],
+        &["onboard"],
+        &["sandbox"],
+        &["challenge"],
+        &["challenge", "inspect"],
+        &["challenge", "fetch"],
+        &["challenge", "sign"],
+        &["signing-key"],
+        &["signing-key", "new"],
+        &["signing-key", "register"],
+    ] {
+        let assert = chainsig().args(sub).arg("--help").assert().success();
+        let text = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+        assert!(
+            text.contains("Example"),
+            "no example in {sub:?} --help:\n{text}"
+        );
+        assert!(
+            text.contains(&format!("chainsig {}", sub.join(" "))),
+            "the example of {sub:?} does not use it:\n{text}"
+        );
     }
 }

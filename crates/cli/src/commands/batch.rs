@@ -6,13 +6,14 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use chainsig_core::ChainId;
+use chainsig_api::Account;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::{Value, json};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use uuid::Uuid;
 
-use super::onboard::{OnboardArgs, Row, default_journal, flow_options, onboard_row, row_json};
+use super::onboard::{OnboardArgs, Row, default_journal, flow_options, onboard_row};
 use crate::api_config::ApiArgs;
 use crate::chain::parse_chain;
 use crate::error::CliError;
@@ -21,101 +22,235 @@ use crate::keys::load_signer_file;
 
 const COLUMNS: [&str; 4] = ["external_id", "chain", "key_file", "currency"];
 
+/// Attempts at a row whose failure is transient (network, 5xx) before it is reported failed.
+const ROW_ATTEMPTS: u32 = 3;
+/// Pause before such a row is tried again.
+const ROW_RETRY_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// A row that cannot be onboarded as written.
+#[derive(Debug)]
 struct BadRow {
     line: usize,
+    external_id: Option<String>,
     reason: String,
 }
 
-fn read_rows(csv: &Path) -> Result<Vec<Result<Row, BadRow>>, CliError> {
+/// Splits one CSV line into its fields (quotes as in RFC 4180, surrounding spaces trimmed).
+/// Each line is parsed on its own, so that a malformed line (an unterminated quote) is
+/// reported alone and never swallows the lines after it.
+fn fields(line: &str) -> Result<Vec<String>, String> {
+    if line.bytes().filter(|b| *b == b'"').count() % 2 == 1 {
+        return Err("malformed CSV: unterminated quote".to_owned());
+    }
     let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
         .trim(csv::Trim::All)
         .flexible(true)
-        .from_path(csv)
-        .map_err(|e| CliError::input(format!("cannot read {}: {e}", csv.display())))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| CliError::input(format!("{}: {e}", csv.display())))?
-        .clone();
+        .from_reader(line.as_bytes());
+    match reader.records().next() {
+        Some(Ok(record)) => Ok(record.iter().map(str::to_owned).collect()),
+        Some(Err(e)) => Err(format!("malformed CSV: {e}")),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Reads the CSV: `Err` for a file that cannot be used at all (unreadable, no header, a
+/// missing column), otherwise one entry per data line, good or bad.
+fn read_rows(csv: &Path) -> Result<Vec<Result<Row, BadRow>>, CliError> {
+    let bytes = std::fs::read(csv).map_err(|e| {
+        CliError::with_hint(
+            format!("cannot read the batch file {}: {e}", csv.display()),
+            "give --batch the path of a CSV file with the columns external_id,chain,key_file,currency",
+        )
+    })?;
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    let mut lines = bytes
+        .split(|b| *b == b'\n')
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.strip_suffix(b"\r").unwrap_or(line)))
+        .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace));
+
+    let header_error = |what: String| {
+        CliError::with_hint(
+            format!("{}: {what}", csv.display()),
+            format!(
+                "the first line must be the header {}; each row is one customer",
+                COLUMNS.join(",")
+            ),
+        )
+    };
+    let (_, header) = lines
+        .next()
+        .ok_or_else(|| header_error("the file is empty".to_owned()))?;
+    let header = std::str::from_utf8(header)
+        .map_err(|_| header_error("the header is not UTF-8".to_owned()))
+        .and_then(|h| fields(h).map_err(|e| header_error(format!("header: {e}"))))?;
+    let missing: Vec<&str> = COLUMNS
+        .iter()
+        .filter(|c| !header.iter().any(|h| h == *c))
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        return Err(header_error(format!(
+            "the header lacks the column(s) {} (found: {})",
+            missing.join(","),
+            header.join(",")
+        )));
+    }
     let position: Vec<usize> = COLUMNS
         .iter()
-        .map(|name| headers.iter().position(|h| h == *name))
-        .collect::<Option<_>>()
-        .ok_or_else(|| {
-            CliError::input(format!(
-                "{}: the header must name the columns {} (found: {})",
-                csv.display(),
-                COLUMNS.join(","),
-                headers.iter().collect::<Vec<_>>().join(",")
-            ))
-        })?;
+        .map(|c| header.iter().position(|h| h == c).unwrap_or_default())
+        .collect();
+
     let base = csv.parent().unwrap_or(Path::new("."));
-    let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let row = match record {
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or_default();
-                Err(BadRow {
-                    line,
-                    reason: format!("malformed CSV: {e}"),
-                })
-            }
+    for (line, text) in lines {
+        let bad = |external_id: Option<String>, reason: String| BadRow {
+            line,
+            external_id,
+            reason,
+        };
+        let parsed = std::str::from_utf8(text)
+            .map_err(|_| "malformed CSV: the line is not UTF-8".to_owned())
+            .and_then(fields);
+        let record = match parsed {
+            Ok(record) if record.len() == header.len() => record,
             Ok(record) => {
-                let line = record
-                    .position()
-                    .map(|p| p.line() as usize)
-                    .unwrap_or_default();
-                let field = |i: usize| record.get(position[i]).unwrap_or_default().to_owned();
-                let parsed = (|| {
-                    if record.len() != headers.len() {
-                        return Err(format!(
-                            "expected {} fields, found {}",
-                            headers.len(),
-                            record.len()
-                        ));
-                    }
-                    let external_id = field(0);
-                    if external_id.is_empty() {
-                        return Err("external_id is empty".to_owned());
-                    }
-                    let chain: ChainId =
-                        parse_chain(&field(1)).map_err(|e| format!("chain: {e}"))?;
-                    let key_file = field(2);
-                    if key_file.is_empty() {
-                        return Err("key_file is empty".to_owned());
-                    }
-                    let currency = field(3);
-                    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
-                        return Err(format!(
-                            "currency must be an ISO 4217 code such as EUR, got `{currency}`"
-                        ));
-                    }
-                    Ok(Row {
-                        line,
-                        external_id,
-                        chain,
-                        key_file: base.join(key_file),
-                        currency,
-                    })
-                })();
-                match parsed {
-                    Ok(row) => {
-                        match seen.insert((row.external_id.clone(), row.chain.to_string()), line) {
-                            Some(first) => Err(BadRow {
-                                line,
-                                reason: format!("duplicate of line {first}"),
-                            }),
-                            None => Ok(row),
-                        }
-                    }
-                    Err(reason) => Err(BadRow { line, reason }),
-                }
+                rows.push(Err(bad(
+                    None,
+                    format!(
+                        "malformed CSV: expected {} fields ({}), found {}",
+                        header.len(),
+                        header.join(","),
+                        record.len()
+                    ),
+                )));
+                continue;
+            }
+            Err(reason) => {
+                rows.push(Err(bad(None, reason)));
+                continue;
             }
         };
-        rows.push(row);
+        let field = |i: usize| record[position[i]].clone();
+        let external_id = field(0);
+        let row = (|| {
+            if external_id.is_empty() {
+                return Err("external_id is empty".to_owned());
+            }
+            let chain_text = field(1);
+            let chain = parse_chain(&chain_text).map_err(|e| {
+                if e.starts_with("unsupported") {
+                    format!("chain `{chain_text}`: {e}")
+                } else {
+                    format!(
+                        "unknown chain `{chain_text}`: use evm, solana or a CAIP-2 id such as eip155:1 or solana:<genesis hash>"
+                    )
+                }
+            })?;
+            let key_file = field(2);
+            if key_file.is_empty() {
+                return Err("key_file is empty".to_owned());
+            }
+            let currency = field(3);
+            if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(format!(
+                    "currency must be an ISO 4217 code in capitals such as EUR, not `{currency}`"
+                ));
+            }
+            if let Some(first) = seen.get(&external_id) {
+                return Err(format!(
+                    "duplicate row: external_id `{external_id}` is already on line {first}"
+                ));
+            }
+            Ok(Row {
+                line,
+                external_id: external_id.clone(),
+                chain,
+                key_file: base.join(key_file),
+                currency,
+            })
+        })();
+        match row {
+            Ok(row) => {
+                seen.insert(row.external_id.clone(), line);
+                rows.push(Ok(row));
+            }
+            Err(reason) => rows.push(Err(bad(
+                Some(external_id).filter(|id| !id.is_empty()),
+                reason,
+            ))),
+        }
     }
     Ok(rows)
+}
+
+/// What happened to one row.
+enum Outcome {
+    /// Onboarded now.
+    Done(Account),
+    /// Onboarded by an earlier run (per the journal); the account id it recorded.
+    AlreadyDone(Option<String>),
+    /// Not onboarded.
+    Failed(String),
+}
+
+/// The JSON line of a row.
+fn row_json(
+    line: usize,
+    external_id: Option<&str>,
+    chain: Option<String>,
+    outcome: &Outcome,
+) -> Value {
+    let mut value = json!({
+        "line": line,
+        "externalId": external_id,
+        "chain": chain,
+    });
+    let fields = match outcome {
+        Outcome::Done(account) => json!({
+            "status": "done",
+            "alreadyDone": false,
+            "customerId": account.customer_id,
+            "accountId": account.id,
+            "accountStatus": account.status.as_str(),
+            "chainId": account.chain_id,
+        }),
+        Outcome::AlreadyDone(account_id) => json!({
+            "status": "done",
+            "alreadyDone": true,
+            "accountId": account_id,
+        }),
+        Outcome::Failed(error) => json!({ "status": "failed", "error": error }),
+    };
+    if let (Some(value), Value::Object(fields)) = (value.as_object_mut(), fields) {
+        value.extend(fields);
+    }
+    value
+}
+
+/// Where the per-row reports go: a progress bar on a terminal, JSON lines on stdout otherwise.
+struct Reporter {
+    bar: Option<ProgressBar>,
+}
+
+impl Reporter {
+    fn report(&self, line: Value) {
+        match &self.bar {
+            Some(bar) => {
+                bar.inc(1);
+                if line["status"] == "failed" {
+                    bar.println(format!(
+                        "line {}: failed: {}",
+                        line["line"],
+                        line["error"].as_str().unwrap_or_default()
+                    ));
+                }
+            }
+            None => println!("{line}"),
+        }
+    }
 }
 
 pub(crate) async fn run(
@@ -126,57 +261,61 @@ pub(crate) async fn run(
 ) -> Result<ExitCode, CliError> {
     let rows = read_rows(csv)?;
     let journal_path = args.journal.clone().unwrap_or_else(|| default_journal(csv));
+    // Settings and registration before the journal: a misconfigured run leaves no trace.
+    let client = api.client().await?;
     let journal = Arc::new(Journal::open(&journal_path)?);
-    let bar = (!json_output && std::io::stderr().is_terminal()).then(|| {
-        let bar =
-            ProgressBar::with_draw_target(Some(rows.len() as u64), ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} {msg}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar
-    });
-    let report = |line: serde_json::Value, outcome_text: &str| match &bar {
-        Some(bar) => {
-            bar.inc(1);
-            if outcome_text != "done" {
-                bar.println(format!(
-                    "line {}: {} {}",
-                    line["line"],
-                    outcome_text,
-                    line["error"].as_str().unwrap_or_default()
-                ));
-            }
-        }
-        None => println!("{line}"),
+    let reporter = Reporter {
+        bar: (!json_output && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::with_draw_target(
+                Some(rows.len() as u64),
+                ProgressDrawTarget::stderr(),
+            );
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar
+        }),
     };
 
-    let client = api.client(true).await?;
     let semaphore = Arc::new(Semaphore::new(args.concurrency as usize));
     let mut tasks = JoinSet::new();
-    let mut failures: Vec<(usize, String)> = Vec::new();
+    let mut failures: Vec<Value> = Vec::new();
     let (mut done, mut already) = (0usize, 0usize);
+    let record_failure = |line: Value, failures: &mut Vec<Value>| {
+        failures.push(json!({
+            "line": line["line"],
+            "externalId": line["externalId"],
+            "error": line["error"],
+        }));
+        reporter.report(line);
+    };
 
     for row in rows {
         let row = match row {
             Ok(row) => row,
             Err(bad) => {
-                report(
-                    serde_json::json!({ "line": bad.line, "status": "failed", "error": bad.reason }),
-                    "failed",
+                let line = row_json(
+                    bad.line,
+                    bad.external_id.as_deref(),
+                    None,
+                    &Outcome::Failed(bad.reason),
                 );
-                failures.push((bad.line, bad.reason));
+                record_failure(line, &mut failures);
                 continue;
             }
         };
-        let previous = journal
-            .row(&row.external_id, &row.chain.to_string())
-            .cloned();
-        if previous.as_ref().is_some_and(|p| p.stage == Stage::Done) {
+        let previous = journal.row(&row.external_id, &row.chain.to_string());
+        if let Some(previous) = previous.as_ref().filter(|p| p.stage == Stage::Done) {
             already += 1;
-            report(row_json(&row, "done", None, None), "done");
+            reporter.report(row_json(
+                row.line,
+                Some(&row.external_id),
+                Some(row.chain.to_string()),
+                &Outcome::AlreadyDone(previous.account_id.clone()),
+            ));
             continue;
         }
         let seed = previous.as_ref().map_or_else(Uuid::new_v4, |p| p.seed);
@@ -198,20 +337,35 @@ pub(crate) async fn run(
         let simulate_kyc = args.simulate_kyc;
         tasks.spawn(async move {
             let _permit = semaphore.acquire_owned().await;
-            let result = async {
-                let signer = load_signer_file(&row.chain, &row.key_file)?;
-                onboard_row(
-                    &client,
-                    signer.as_ref(),
-                    &row,
-                    simulate_kyc,
-                    &options,
-                    Some((&journal, previous.as_ref())),
-                )
-                .await
-            }
-            .await;
+            let mut attempt = 1;
+            let result = loop {
+                let result = async {
+                    let signer = load_signer_file(&row.chain, &row.key_file)?;
+                    // What this run recorded so far counts too (a second attempt).
+                    let previous = journal.row(&row.external_id, &row.chain.to_string());
+                    onboard_row(
+                        &client,
+                        signer.as_ref(),
+                        &row,
+                        simulate_kyc,
+                        &options,
+                        Some((journal.clone(), previous.as_ref())),
+                    )
+                    .await
+                }
+                .await;
+                match result {
+                    // The API was unreachable or overloaded longer than the client retries:
+                    // the same requests again (same seed), a little later.
+                    Err(error) if error.is_transient() && attempt < ROW_ATTEMPTS => {
+                        attempt += 1;
+                        tokio::time::sleep(ROW_RETRY_DELAY).await;
+                    }
+                    result => break result,
+                }
+            };
             if let Err(error) = &result {
+                // Best effort: the row is retried on the next run whether or not this lands.
                 let _ = journal.record(&Entry {
                     external_id: row.external_id.clone(),
                     chain: row.chain.to_string(),
@@ -228,54 +382,126 @@ pub(crate) async fn run(
     }
 
     while let Some(joined) = tasks.join_next().await {
-        let Ok((row, result)) = joined else {
-            failures.push((0, "a row's task panicked".to_owned()));
-            continue;
+        let (row, result) = match joined {
+            Ok(joined) => joined,
+            Err(e) => {
+                let line = json!({ "line": 0, "status": "failed", "error": format!("a row's task failed: {e}") });
+                record_failure(line, &mut failures);
+                continue;
+            }
         };
-        match result {
-            Ok(account) => {
-                done += 1;
-                report(row_json(&row, "done", Some(&account), None), "done");
-            }
-            Err(error) => {
-                report(row_json(&row, "failed", None, Some(&error)), "failed");
-                failures.push((row.line, error.to_string()));
-            }
+        let outcome = match result {
+            Ok(account) => Outcome::Done(account),
+            Err(error) => Outcome::Failed(match error.hint() {
+                Some(hint) => format!("{error} (hint: {hint})"),
+                None => error.to_string(),
+            }),
+        };
+        let line = row_json(
+            row.line,
+            Some(&row.external_id),
+            Some(row.chain.to_string()),
+            &outcome,
+        );
+        if matches!(outcome, Outcome::Done(_)) {
+            done += 1;
+            reporter.report(line);
+        } else {
+            record_failure(line, &mut failures);
         }
     }
-    if let Some(bar) = &bar {
+    if let Some(bar) = &reporter.bar {
         bar.finish_and_clear();
     }
 
-    failures.sort();
+    failures.sort_by_key(|f| f["line"].as_u64());
     let total = done + already + failures.len();
-    if bar.is_none() {
+    if reporter.bar.is_none() {
         println!(
             "{}",
-            serde_json::json!({
+            json!({
                 "summary": {
                     "rows": total,
                     "done": done + already,
                     "alreadyDone": already,
-                    "failed": failures.iter().map(|(line, reason)| serde_json::json!({"line": line, "error": reason})).collect::<Vec<_>>(),
+                    "failed": failures.len(),
+                    "failures": failures,
                     "journal": journal_path.display().to_string(),
                 }
             })
         );
     } else {
         println!(
-            "{total} rows: {} done ({already} from an earlier run), {} failed",
+            "{total} rows: {} done ({already} by an earlier run), {} failed",
             done + already,
             failures.len()
         );
-        for (line, reason) in &failures {
-            println!("  line {line}: {reason}");
+        for failure in &failures {
+            println!(
+                "  line {}: {}",
+                failure["line"],
+                failure["error"].as_str().unwrap_or_default()
+            );
         }
         println!("journal: {}", journal_path.display());
+        if !failures.is_empty() {
+            println!(
+                "fix the failed rows if needed and run the same command again: done rows are skipped"
+            );
+        }
     }
     Ok(if failures.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn fields_of_a_line() {
+        assert_eq!(
+            fields(" a , evm,\"k,1\" ,EUR").unwrap(),
+            ["a", "evm", "k,1", "EUR"]
+        );
+        assert!(
+            fields("\"a,evm,k,EUR")
+                .unwrap_err()
+                .contains("unterminated quote")
+        );
+    }
+
+    #[test]
+    fn an_unterminated_quote_spoils_one_line_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("c.csv");
+        std::fs::write(
+            &csv,
+            "external_id,chain,key_file,currency\n\"a,evm,a.key,EUR\n\nb,solana,b.json,EUR\r\nb,evm,c.key,EUR\n",
+        )
+        .unwrap();
+        let rows = read_rows(&csv).unwrap();
+        assert_eq!(rows.len(), 3);
+        let bad = rows[0].as_ref().err().unwrap();
+        assert_eq!(bad.line, 2);
+        let good = rows[1].as_ref().unwrap();
+        assert_eq!((good.line, good.external_id.as_str()), (4, "b"));
+        assert_eq!(good.key_file, dir.path().join("b.json"));
+        let duplicate = rows[2].as_ref().err().unwrap();
+        assert_eq!(duplicate.line, 5);
+        assert!(duplicate.reason.contains("line 4"), "{}", duplicate.reason);
+    }
+
+    #[test]
+    fn a_missing_column_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("c.csv");
+        std::fs::write(&csv, "external_id,chain,key_file\na,evm,a.key\n").unwrap();
+        let error = read_rows(&csv).unwrap_err();
+        assert!(error.to_string().contains("currency"), "{error}");
+    }
 }

@@ -6,6 +6,7 @@ use chainsig_api::{ChallengeSubmission, IdempotencyKey};
 use chainsig_core::{Challenge, ChallengeKind, SiwxMessage};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 use crate::api_config::ApiArgs;
 use crate::cli::{ChainArg, KeyArgs};
@@ -24,11 +25,13 @@ pub(crate) enum ChallengeCommand {
         challenge: String,
     },
     /// Fetch the current challenge of an account or a customer (earlier ones become invalid).
-    #[command(after_help = "Example:\n  chainsig challenge fetch --account 6f1c…")]
+    #[command(
+        after_help = "Examples:\n  chainsig challenge fetch --account 6f1c…\n  chainsig --json challenge fetch --customer 3864…"
+    )]
     Fetch(Target),
     /// Fetch the current challenge, sign it and submit it: unsticks an account or a customer.
     #[command(
-        after_help = "Example:\n  chainsig challenge sign --account 6f1c… --chain evm --key-file customer.key"
+        after_help = "Examples:\n  chainsig challenge sign --account 6f1c… --chain evm --key-file customer.key\n  chainsig challenge sign --customer 3864… --chain solana --key-file id.json"
     )]
     Sign {
         #[command(flatten)]
@@ -68,12 +71,12 @@ pub(crate) fn run(
             if json_output {
                 println!("{report}");
             } else {
-                print_human(&challenge, &report);
+                print_human(&report);
             }
             Ok(ExitCode::SUCCESS)
         }
         ChallengeCommand::Fetch(target) => block_on(async {
-            let client = api.client(json_output).await?;
+            let client = api.client().await?;
             let text = match (&target.account, &target.customer) {
                 (Some(id), _) => client.account_challenge(id).await?,
                 (None, Some(id)) => client.customer_challenge(id).await?,
@@ -83,14 +86,15 @@ pub(crate) fn run(
                 Challenge::from_base64(text.as_str()).map_err(|e| CliError::Network {
                     message: format!("the API sent an unusable challenge: {e}"),
                     hint: None,
+                    transient: false,
                 })?;
             if json_output {
                 let mut report = inspect(&challenge);
                 report["challenge"] = json!(text);
                 println!("{report}");
             } else {
-                println!("{text}");
-                print_human(&challenge, &inspect(&challenge));
+                println!("challenge: {text}");
+                print_human(&inspect(&challenge));
             }
             Ok(ExitCode::SUCCESS)
         }),
@@ -102,7 +106,7 @@ pub(crate) fn run(
         } => {
             let signer = load_signer(&chain.chain, &key, allow_transaction_shaped)?;
             block_on(async {
-                let client = api.client(json_output).await?;
+                let client = api.client().await?;
                 let (id, is_account) = match (&target.account, &target.customer) {
                     (Some(id), _) => (id.clone(), true),
                     (None, Some(id)) => (id.clone(), false),
@@ -119,6 +123,7 @@ pub(crate) fn run(
                     Challenge::from_base64(text.as_str()).map_err(|e| CliError::Network {
                         message: format!("the API sent an unusable challenge: {e}"),
                         hint: None,
+                        transient: false,
                     })?;
                 if !is_account {
                     client.check_ownership_challenge(
@@ -154,6 +159,25 @@ pub(crate) fn run(
     }
 }
 
+/// A 409 from a challenge endpoint: nothing waits for a signature.
+fn explain(error: CliError) -> CliError {
+    match error {
+        CliError::Network {
+            message,
+            hint: None,
+            transient,
+        } if message.contains("409") => CliError::Network {
+            message,
+            hint: Some(
+                "nothing waits for a signature: the account or customer is past its challenge (its status tells where it is)"
+                    .to_owned(),
+            ),
+            transient,
+        },
+        other => other,
+    }
+}
+
 fn block_on<F: std::future::Future<Output = Result<ExitCode, CliError>>>(
     future: F,
 ) -> Result<ExitCode, CliError> {
@@ -162,39 +186,87 @@ fn block_on<F: std::future::Future<Output = Result<ExitCode, CliError>>>(
         .build()
         .map_err(|e| CliError::input(format!("cannot start the async runtime: {e}")))?
         .block_on(future)
+        .map_err(explain)
+}
+
+/// Bytes shown in a hex preview.
+const PREVIEW_BYTES: usize = 64;
+
+/// Whether decoded text reads as text: no control characters but tab and line breaks.
+fn is_printable(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
 /// What the challenge is and what each chain would sign.
 fn inspect(challenge: &Challenge) -> Value {
     let bytes = challenge.bytes();
-    let preview = &bytes[..bytes.len().min(64)];
-    let siwx = challenge.as_text().and_then(|t| SiwxMessage::parse(t).ok());
-    let kind = match (challenge.kind(), &siwx) {
-        (_, Some(m)) if m.chain_name == "Ethereum" => "sign-in-with-ethereum (EIP-4361)",
-        (_, Some(_)) => "sign-in-with-x (CAIP-122)",
-        (ChallengeKind::Text, _) => "text (e.g. an account session-key challenge)",
-        _ => "binary",
+    let preview = &bytes[..bytes.len().min(PREVIEW_BYTES)];
+    let text = challenge.as_text().filter(|t| is_printable(t));
+    let siwx = match challenge.kind() {
+        ChallengeKind::SignInWithX => text.map(SiwxMessage::parse),
+        _ => None,
     };
     let shape = chainsig_solana::check_transaction_shape(bytes)
         .err()
         .map(|e| e.to_string());
+    let (kind, description) = match (&siwx, text) {
+        (Some(Ok(m)), _) if m.chain_name == "Ethereum" => (
+            "sign-in-with-ethereum",
+            "a Sign-In with Ethereum message (EIP-4361): the customer ownership challenge",
+        ),
+        (Some(Ok(_)), _) => (
+            "sign-in-with-x",
+            "a Sign-In with X message (CAIP-122): the customer ownership challenge",
+        ),
+        (Some(Err(_)), _) => (
+            "text",
+            "text that starts like a Sign-In-with-X message but does not parse as one",
+        ),
+        (None, Some(t)) if Uuid::parse_str(t).is_ok() => (
+            "session-key",
+            "an account session-key challenge (a UUID as text): signing it authorizes the account's session key",
+        ),
+        (None, Some(_)) => ("text", "text"),
+        (None, None) => ("binary", "binary data"),
+    };
+    let warning = shape.as_ref().map(|shape| {
+        format!(
+            "these bytes look like a Solana transaction or off-chain message ({shape}): signing them could authorize it; `chainsig sign` refuses them unless --allow-transaction-shaped"
+        )
+    });
     json!({
         "kind": kind,
+        "description": description,
         "length": bytes.len(),
-        "text": challenge.as_text(),
+        "text": text,
         "hexPreview": hex::encode(preview),
-        "signInWithX": siwx.map(|m| json!({
-            "domain": m.domain,
-            "address": m.address,
-            "chain": m.chain_name,
-            "chainId": m.chain_id,
-            "statement": m.statement,
-            "uri": m.uri,
-            "nonce": m.nonce,
-            "issuedAt": m.issued_at,
-            "expirationTime": m.expiration_time,
-        })),
+        "hexPreviewTruncated": bytes.len() > PREVIEW_BYTES,
+        "signInWithX": match &siwx {
+            Some(Ok(m)) => json!({
+                "domain": m.domain,
+                "address": m.address,
+                "chain": m.chain_name,
+                "chainId": m.chain_id,
+                "statement": m.statement,
+                "uri": m.uri,
+                "version": m.version,
+                "nonce": m.nonce,
+                "issuedAt": m.issued_at,
+                "expirationTime": m.expiration_time,
+                "notBefore": m.not_before,
+                "requestId": m.request_id,
+                "resources": m.resources,
+            }),
+            _ => Value::Null,
+        },
+        "signInWithXError": match &siwx {
+            Some(Err(e)) => json!(e.to_string()),
+            _ => Value::Null,
+        },
         "solanaTransactionShape": shape,
+        "warning": warning,
         "wouldSign": {
             "evm": {
                 "scheme": "eip191-secp256k1",
@@ -210,10 +282,14 @@ fn inspect(challenge: &Challenge) -> Value {
     })
 }
 
-fn print_human(challenge: &Challenge, report: &Value) {
+fn print_human(report: &Value) {
     let s = |v: &Value| v.as_str().unwrap_or("-").to_owned();
-    println!("kind:    {}", s(&report["kind"]));
-    println!("length:  {} bytes", challenge.len());
+    println!(
+        "kind:    {} ({})",
+        s(&report["kind"]),
+        s(&report["description"])
+    );
+    println!("length:  {} bytes", report["length"]);
     if let Some(m) = report["signInWithX"].as_object() {
         for (label, key) in [
             ("domain", "domain"),
@@ -221,28 +297,41 @@ fn print_human(challenge: &Challenge, report: &Value) {
             ("chain", "chain"),
             ("chain id", "chainId"),
             ("uri", "uri"),
+            ("version", "version"),
             ("nonce", "nonce"),
             ("issued", "issuedAt"),
             ("expires", "expirationTime"),
+            ("not before", "notBefore"),
+            ("request id", "requestId"),
             ("statement", "statement"),
         ] {
             if let Some(v) = m.get(key).and_then(Value::as_str) {
                 println!("  {label:<10} {v}");
             }
         }
-    } else if let Some(text) = challenge.as_text() {
+        if let Some(resources) = m.get("resources").and_then(Value::as_array) {
+            for r in resources.iter().filter_map(Value::as_str) {
+                println!("  resource   {r}");
+            }
+        }
+    } else if let Some(text) = report["text"].as_str() {
         println!("text:    {text:?}");
     } else {
         println!(
             "hex:     {}{}",
             s(&report["hexPreview"]),
-            if challenge.len() > 64 { "…" } else { "" }
+            if report["hexPreviewTruncated"] == true {
+                " …"
+            } else {
+                ""
+            }
         );
     }
-    if let Some(shape) = report["solanaTransactionShape"].as_str() {
-        println!(
-            "WARNING: these bytes look like a Solana {shape}: signing them could authorize a transaction"
-        );
+    if let Some(error) = report["signInWithXError"].as_str() {
+        println!("note:    not a valid Sign-In-with-X message: {error}");
+    }
+    if let Some(warning) = report["warning"].as_str() {
+        println!("WARNING: {warning}");
     }
     println!("would sign:");
     println!(
@@ -250,7 +339,12 @@ fn print_human(challenge: &Challenge, report: &Value) {
         s(&report["wouldSign"]["evm"]["digest"])
     );
     println!(
-        "  Solana  ed25519 over {}",
-        s(&report["wouldSign"]["solana"]["rule"])
+        "  Solana  ed25519 over {}{}",
+        s(&report["wouldSign"]["solana"]["rule"]),
+        if report["wouldSign"]["solana"]["refusedByDefault"] == true {
+            " (refused by default)"
+        } else {
+            ""
+        }
     );
 }

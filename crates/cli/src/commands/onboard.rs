@@ -2,14 +2,15 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chainsig_api::{
-    Account, AccountStatus, Client, CreateAccount, CustomerStatus, Error as ApiError, FlowOptions,
+    Account, AccountStatus, Client, CreateAccount, CustomerStatus, Error as ApiError, FlowEvent,
+    FlowOptions,
 };
 use chainsig_core::{ChainId, ChallengeSigner};
 use clap::Args;
-use serde_json::json;
 use uuid::Uuid;
 
 use crate::api_config::ApiArgs;
@@ -88,7 +89,7 @@ pub(crate) fn run(
     };
     let signer = load_signer_file(&row.chain, &row.key_file)?;
     runtime.block_on(async {
-        let client = api.client(json_output).await?;
+        let client = api.client().await?;
         let options = flow_options(&args, Uuid::new_v4());
         let account = onboard_row(
             &client,
@@ -103,9 +104,11 @@ pub(crate) fn run(
             println!("{}", serde_json::to_string(&account).unwrap_or_default());
         } else {
             println!("customer {} onboarded", row.external_id);
-            println!("account   {}", account.id);
-            println!("status    {}", account.status);
-            println!("chainId   {}", account.chain_id.as_deref().unwrap_or("-"));
+            println!("customer   {}", account.customer_id);
+            println!("account    {}", account.id);
+            println!("status     {}", account.status);
+            println!("currencies {}", account.currencies.join(","));
+            println!("chainId    {}", account.chain_id.as_deref().unwrap_or("-"));
         }
         Ok(ExitCode::SUCCESS)
     })
@@ -125,23 +128,62 @@ pub(crate) async fn onboard_row(
     row: &Row,
     simulate_kyc: bool,
     options: &FlowOptions,
-    journal: Option<(&Journal, Option<&Entry>)>,
+    journal: Option<(Arc<Journal>, Option<&Entry>)>,
 ) -> Result<Account, CliError> {
-    let entry = |stage, customer_id: Option<&str>, account_id: Option<&str>| Entry {
-        external_id: row.external_id.clone(),
-        chain: row.chain.to_string(),
-        line: row.line,
-        seed: options.seed,
-        stage,
-        customer_id: customer_id.map(str::to_owned),
-        account_id: account_id.map(str::to_owned),
-        error: None,
+    let entry = {
+        let (external_id, chain, line, seed) = (
+            row.external_id.clone(),
+            row.chain.to_string(),
+            row.line,
+            options.seed,
+        );
+        move |stage, customer_id: Option<&str>, account_id: Option<&str>| Entry {
+            external_id: external_id.clone(),
+            chain: chain.clone(),
+            line,
+            seed,
+            stage,
+            customer_id: customer_id.map(str::to_owned),
+            account_id: account_id.map(str::to_owned),
+            error: None,
+        }
     };
-    let previous = journal.and_then(|(_, previous)| previous);
-    let record = |e: Entry| match journal {
-        Some((journal, _)) => journal.record(&e),
+    let previous = journal.as_ref().and_then(|(_, previous)| *previous);
+    let journal = journal.map(|(journal, _)| journal);
+    let record = |e: Entry| match &journal {
+        Some(journal) => journal.record(&e),
         None => Ok(()),
     };
+    // The ids go into the journal the moment the flow learns them, before it signs anything:
+    // a run stopped after that point resumes these very entities.
+    let options = match &journal {
+        Some(journal) => {
+            let (journal, entry, customer) = (
+                journal.clone(),
+                entry.clone(),
+                Arc::new(std::sync::Mutex::new(None::<String>)),
+            );
+            options.clone().on_event(move |event| {
+                let mut customer = customer.lock().unwrap_or_else(|e| e.into_inner());
+                let recorded = match event {
+                    FlowEvent::CustomerCreated { customer_id, .. } => {
+                        *customer = Some(customer_id.clone());
+                        journal.record(&entry(Stage::Customer, Some(customer_id), None))
+                    }
+                    FlowEvent::AccountCreated { account_id, .. } => journal.record(&entry(
+                        Stage::Account,
+                        customer.as_deref(),
+                        Some(account_id),
+                    )),
+                    _ => Ok(()),
+                };
+                // A journal that cannot be written is reported when the row ends (below).
+                drop(recorded);
+            })
+        }
+        None => options.clone(),
+    };
+    let options = &options;
 
     let customer = client
         .onboard_customer(signer, &row.external_id, options)
@@ -170,10 +212,11 @@ pub(crate) async fn onboard_row(
             .await?;
     }
 
-    // An account from an earlier run of this row is finished, never duplicated.
+    // An account from an earlier run (of this row, or of `onboard` for this customer) is
+    // finished, never duplicated: the journal's, or an open one in the same currency.
     let earlier = match previous.and_then(|p| p.account_id.clone()) {
         Some(id) => Some(id),
-        None if previous.is_some() => client
+        None => client
             .list_customer_accounts(&customer.id)
             .await?
             .into_iter()
@@ -181,10 +224,9 @@ pub(crate) async fn onboard_row(
                 matches!(
                     a.status,
                     AccountStatus::Initiating | AccountStatus::Pending | AccountStatus::Active
-                )
+                ) && a.currencies.iter().any(|c| c == &row.currency)
             })
             .map(|a| a.id),
-        None => None,
     };
     let account = match earlier {
         Some(id) => client.resume_account(&id, signer, options).await?,
@@ -208,21 +250,4 @@ pub(crate) fn default_journal(csv: &Path) -> PathBuf {
     let mut name = csv.as_os_str().to_owned();
     name.push(".journal");
     PathBuf::from(name)
-}
-
-pub(crate) fn row_json(
-    row: &Row,
-    status: &str,
-    account: Option<&Account>,
-    error: Option<&CliError>,
-) -> serde_json::Value {
-    json!({
-        "line": row.line,
-        "externalId": row.external_id,
-        "chain": row.chain.to_string(),
-        "status": status,
-        "accountId": account.map(|a| a.id.clone()),
-        "chainId": account.and_then(|a| a.chain_id.clone()),
-        "error": error.map(|e| e.to_string()),
-    })
 }
