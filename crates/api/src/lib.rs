@@ -19,3 +19,33 @@ pub use models::{
     Account, AccountStatus, AccountType, CreateAccount, CreateCustomer, Customer, CustomerStatus,
 };
 pub use retry::RetryPolicy;
+
+/// Entry points into the crate-private response decoding, for `cargo fuzz` (see `fuzz/`).
+/// Not a stable API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::{ApiError, Result};
+
+    /// The [`ApiError`] the client builds from a non-2xx answer with this status and body.
+    pub fn api_error(status: http::StatusCode, body: &[u8]) -> ApiError {
+        let answer = crate::client::Answer {
+            status,
+            body: bytes::Bytes::copy_from_slice(body),
+            url: "https://fuzz.invalid/v1".to_owned(),
+            retry_after: None,
+        };
+        crate::client::api_error(&answer, None)
+    }
+
+    /// A list answer (`{"items": [...]}` or a bare array), decoded as the client decodes lists.
+    pub fn decode_list<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<Vec<T>> {
+        let answer = crate::client::Answer {
+            status: http::StatusCode::OK,
+            body: bytes::Bytes::copy_from_slice(body),
+            url: "https://fuzz.invalid/v1".to_owned(),
+            retry_after: None,
+        };
+        crate::client::decode::<crate::models::ListResponse<T>>(&answer)
+            .map(crate::models::ListResponse::into_items)
+    }
+}

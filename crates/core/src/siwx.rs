@@ -233,6 +233,13 @@ impl SiwxMessage {
                 message.resources.push(resource.to_owned());
                 rest.pop();
             }
+            // EIP-4361: `Resources:` is followed by at least one resource line (otherwise the
+            // message could not render back to its text).
+            if message.resources.is_empty() {
+                return Err(malformed(
+                    "`Resources:` must be followed by at least one `- ` line",
+                ));
+            }
         }
         if !rest.is_empty() {
             return Err(malformed("unexpected lines after the last field"));

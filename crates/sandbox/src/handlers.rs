@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use chainsig_core::offblocks::{CHALLENGE_FIELD, LIST_ITEMS_FIELD, SIGNING_KEY_ID_FIELD};
 use serde_json::json;
@@ -20,6 +21,24 @@ use crate::server::App;
 use crate::store::SignOutcome;
 
 type Result<T> = std::result::Result<T, ApiError>;
+
+/// The `{id}` path segment. Axum's own `Path` rejection (e.g. a percent-encoded segment that is
+/// not UTF-8) is plain text; this answers it with the JSON error shape (found by cargo fuzz).
+pub(crate) struct Id(pub(crate) String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> std::result::Result<Self, ApiError> {
+        Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(id)| Id(id))
+            .map_err(|e| ApiError::bad_request("invalid_path", e.body_text()))
+    }
+}
 
 /// `POST /auth/token`.
 pub(crate) async fn token(State(app): State<Arc<App>>, body: Bytes) -> Result<Response> {
@@ -84,17 +103,14 @@ pub(crate) async fn list_customers(State(app): State<Arc<App>>) -> Response {
 }
 
 /// `GET /customers/{id}`.
-pub(crate) async fn get_customer(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-) -> Result<Response> {
+pub(crate) async fn get_customer(State(app): State<Arc<App>>, Id(id): Id) -> Result<Response> {
     Ok(Json(app.store().get_customer(&id, app.clock.now())?).into_response())
 }
 
 /// `GET /customers/{id}/challenge`.
 pub(crate) async fn customer_challenge(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response> {
     let challenge =
         app.store()
@@ -122,7 +138,7 @@ fn sign_outcome(app: &App, outcome: SignOutcome) -> Result<Response> {
 /// `POST /customers/{id}/challenge/sign`.
 pub(crate) async fn sign_customer_challenge(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: Bytes,
 ) -> Result<Response> {
     let request: SignChallenge = parse_json(&body)?;
@@ -141,7 +157,7 @@ pub(crate) async fn sign_customer_challenge(
 /// `POST /customers/{id}/accounts`.
 pub(crate) async fn create_account(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: Bytes,
 ) -> Result<Response> {
     let request: CreateAccount = parse_json(&body)?;
@@ -162,7 +178,7 @@ pub(crate) async fn create_account(
 /// `GET /customers/{id}/accounts`.
 pub(crate) async fn list_customer_accounts(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response> {
     let items = app.store().list_accounts(Some(&id), app.clock.now())?;
     Ok(Json(json!({ LIST_ITEMS_FIELD: items })).into_response())
@@ -175,18 +191,12 @@ pub(crate) async fn list_accounts(State(app): State<Arc<App>>) -> Result<Respons
 }
 
 /// `GET /accounts/{id}`.
-pub(crate) async fn get_account(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-) -> Result<Response> {
+pub(crate) async fn get_account(State(app): State<Arc<App>>, Id(id): Id) -> Result<Response> {
     Ok(Json(app.store().get_account(&id, app.clock.now())?).into_response())
 }
 
 /// `GET /accounts/{id}/challenge`.
-pub(crate) async fn account_challenge(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-) -> Result<Response> {
+pub(crate) async fn account_challenge(State(app): State<Arc<App>>, Id(id): Id) -> Result<Response> {
     let challenge = app
         .store()
         .account_challenge(&id, app.clock.now(), &app.timings)?;
@@ -197,7 +207,7 @@ pub(crate) async fn account_challenge(
 /// `POST /accounts/{id}/challenge/sign`.
 pub(crate) async fn sign_account_challenge(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: Bytes,
 ) -> Result<Response> {
     let request: SignChallenge = parse_json(&body)?;
@@ -215,7 +225,7 @@ pub(crate) async fn sign_account_challenge(
 /// `PATCH /accounts/{id}/deactivate`.
 pub(crate) async fn deactivate_account(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response> {
     Ok(Json(
         app.store()
@@ -225,18 +235,12 @@ pub(crate) async fn deactivate_account(
 }
 
 /// `PATCH /accounts/{id}/activate`.
-pub(crate) async fn activate_account(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-) -> Result<Response> {
+pub(crate) async fn activate_account(State(app): State<Arc<App>>, Id(id): Id) -> Result<Response> {
     Ok(Json(app.store().set_account_active(&id, true, app.clock.now())?).into_response())
 }
 
 /// `DELETE /accounts/{id}`: answers the account with its deletion challenge.
-pub(crate) async fn close_account(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-) -> Result<Response> {
+pub(crate) async fn close_account(State(app): State<Arc<App>>, Id(id): Id) -> Result<Response> {
     let account = app
         .store()
         .close_account(&id, app.clock.now(), &app.timings)?;
@@ -245,19 +249,13 @@ pub(crate) async fn close_account(
 }
 
 /// `PATCH /simulator/customers/{id}/verify`.
-pub(crate) async fn simulator_verify(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-) -> Result<Response> {
+pub(crate) async fn simulator_verify(State(app): State<Arc<App>>, Id(id): Id) -> Result<Response> {
     app.store().simulate_kyc(&id, true, app.clock.now())?;
     Ok(StatusCode::ACCEPTED.into_response())
 }
 
 /// `PATCH /simulator/customers/{id}/reject`.
-pub(crate) async fn simulator_reject(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-) -> Result<Response> {
+pub(crate) async fn simulator_reject(State(app): State<Arc<App>>, Id(id): Id) -> Result<Response> {
     app.store().simulate_kyc(&id, false, app.clock.now())?;
     Ok(StatusCode::ACCEPTED.into_response())
 }

@@ -85,43 +85,7 @@ impl Sandbox {
             local
         };
 
-        let credentials = Credentials {
-            api_key: config
-                .api_key
-                .clone()
-                .unwrap_or_else(|| Uuid::new_v4().to_string()),
-            api_secret: config
-                .api_secret
-                .clone()
-                .unwrap_or_else(|| hex::encode(rand::random::<[u8; 20]>())),
-        };
-        let signing_keys = Arc::new(SigningKeys::default());
-        let app = Arc::new(App {
-            clock: config.clock.clone(),
-            verifier: verifier(
-                signing_keys.clone(),
-                config.clock_skew.as_secs(),
-                config.max_signature_age.as_secs(),
-            ),
-            credentials: credentials.clone(),
-            tokens: Tokens::new(),
-            signing_keys,
-            idempotency: IdempotencyStore::default(),
-            faults: FaultInjector::new(config.faults.clone()),
-            counters: Counters::default(),
-            origin: Origin {
-                domain: public.to_string(),
-                uri: format!("http://{public}"),
-            },
-            timings: Timings {
-                challenge_ttl: config.challenge_ttl,
-                screening_delay: config.screening_delay,
-                deployment_delay: config.deployment_delay,
-            },
-            store: Mutex::new(Store::default()),
-            config,
-        });
-
+        let (app, credentials) = build_app(config, public);
         let router = router(app.clone());
         let (shutdown, signal) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -142,6 +106,59 @@ impl Sandbox {
             task: Some(task),
         })
     }
+
+    /// The sandbox's router, in process and without a socket, with its API key and secret: for
+    /// fuzzing (`tower::ServiceExt::oneshot` on it is far faster than a socket). Requests are
+    /// served as if the sandbox listened on `authority`. Not a stable API.
+    #[doc(hidden)]
+    pub fn router_for_fuzzing(
+        config: SandboxConfig,
+        authority: SocketAddr,
+    ) -> (Router, String, String) {
+        let (app, credentials) = build_app(config, authority);
+        (router(app), credentials.api_key, credentials.api_secret)
+    }
+}
+
+/// The shared state of a sandbox served at `public`, and its credentials.
+fn build_app(config: SandboxConfig, public: SocketAddr) -> (Arc<App>, Credentials) {
+    let credentials = Credentials {
+        api_key: config
+            .api_key
+            .clone()
+            .unwrap_or_else(|| Uuid::new_v4().to_string()),
+        api_secret: config
+            .api_secret
+            .clone()
+            .unwrap_or_else(|| hex::encode(rand::random::<[u8; 20]>())),
+    };
+    let signing_keys = Arc::new(SigningKeys::default());
+    let app = Arc::new(App {
+        clock: config.clock.clone(),
+        verifier: verifier(
+            signing_keys.clone(),
+            config.clock_skew.as_secs(),
+            config.max_signature_age.as_secs(),
+        ),
+        credentials: credentials.clone(),
+        tokens: Tokens::new(),
+        signing_keys,
+        idempotency: IdempotencyStore::default(),
+        faults: FaultInjector::new(config.faults.clone()),
+        counters: Counters::default(),
+        origin: Origin {
+            domain: public.to_string(),
+            uri: format!("http://{public}"),
+        },
+        timings: Timings {
+            challenge_ttl: config.challenge_ttl,
+            screening_delay: config.screening_delay,
+            deployment_delay: config.deployment_delay,
+        },
+        store: Mutex::new(Store::default()),
+        config,
+    });
+    (app, credentials)
 }
 
 /// `/v1` + `path`. The routes are flat (no `nest`), so that every layer sees the path as sent on
