@@ -1,0 +1,409 @@
+//! Where the time of an onboarding goes, one operation at a time, each against the bare
+//! primitive doing the same cryptography on the same bytes:
+//!
+//! - request signing as the client does it (`Content-Digest`, signature base, P-384, headers)
+//!   against a bare aws-lc-rs P-384 signature of the same base;
+//! - the sandbox's verification of a request: `Verifier::verify` configured as the sandbox's
+//!   middleware configures it, and a whole signed `GET /v1/customers/{id}` through the sandbox's
+//!   router in process (token, signature, digest, handler, JSON; no socket), against a bare
+//!   aws-lc-rs P-384 verification of the same base;
+//! - the SIWE check + EVM signature of an ownership challenge against k256 EIP-191 hash + sign,
+//!   and against alloy's `sign_message_sync`;
+//! - the Solana signature of a challenge (transaction-shape guard included) against
+//!   ed25519-dalek.
+//!
+//! ```sh
+//! cargo bench --bench operations -- --warm-up-time 1 --measurement-time 3
+//! ```
+//!
+//! Criterion's medians first, then load-robust ratios (`min-of-batches`: alternating batches of
+//! the two contenders, each one's fastest batch kept; load from other processes only adds time).
+
+#![allow(missing_docs, clippy::unwrap_used)] // a bench: a panic is the report
+
+use std::hint::black_box;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use alloy_signer::SignerSync as _;
+use alloy_signer_local::PrivateKeySigner;
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{
+    ECDSA_P384_SHA384_FIXED, ECDSA_P384_SHA384_FIXED_SIGNING, EcdsaKeyPair, ParsedPublicKey,
+};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chainsig::ChallengeSigner;
+use chainsig::api::{Client, FlowOptions};
+use chainsig::core::{Challenge, SiwxMessage, format_siwx_time};
+use chainsig::evm::{LocalEvmSigner, eip191_hash};
+use chainsig::httpsig::{P384SigningKey, RequestSigner, Verifier};
+use chainsig::solana::LocalSolanaSigner;
+use chainsig_sandbox::{Sandbox, SandboxConfig};
+use criterion::{BatchSize, Criterion};
+use ed25519_dalek::Signer as _;
+use http_body_util::BodyExt as _;
+use time::OffsetDateTime;
+use tower::ServiceExt as _;
+
+const AUTHORITY: &str = "127.0.0.1:8080";
+const BODY: &[u8] =
+    br#"{"chainId":"eip155:1:0xCc9a18e2719249E945F5AfB3B1734a53b42A7D8b","externalId":"cust-0001"}"#;
+
+/// Polls a future that never waits (in-memory keys) to completion.
+fn ready<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+            return out;
+        }
+    }
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// A request as the client sends one, before signing.
+fn client_request(method: &str, path: &str, token: &str, body: &[u8]) -> http::Request<Vec<u8>> {
+    http::Request::builder()
+        .method(method)
+        .uri(format!("http://{AUTHORITY}/v1{path}"))
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .header("accept", "application/json")
+        .header("idempotency-key", "d2b376dc-553a-4c7d-bffd-9bc4ea9a38bb")
+        .body(body.to_vec())
+        .unwrap()
+}
+
+fn copy(request: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
+    let mut copy = http::Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.headers_mut() = request.headers().clone();
+    copy
+}
+
+/// The sandbox's router in process with a token, a registered request-signing key and one
+/// customer, and a signed `GET /v1/customers/{id}` for that customer.
+struct SandboxRequest {
+    router: axum::Router,
+    runtime: tokio::runtime::Runtime,
+    get_customer: http::Request<Vec<u8>>,
+}
+
+impl SandboxRequest {
+    fn send(&self, request: http::Request<Vec<u8>>) -> (http::StatusCode, Vec<u8>) {
+        self.runtime.block_on(async {
+            let response = self
+                .router
+                .clone()
+                .oneshot(request.map(axum::body::Body::from))
+                .await
+                .unwrap();
+            let status = response.status();
+            (
+                status,
+                response
+                    .into_body()
+                    .collect()
+                    .await
+                    .unwrap()
+                    .to_bytes()
+                    .to_vec(),
+            )
+        })
+    }
+
+    fn new(key: P384SigningKey) -> Self {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let authority: SocketAddr = AUTHORITY.parse().unwrap();
+        let (router, api_key, api_secret) =
+            Sandbox::router_for_fuzzing(SandboxConfig::default(), authority);
+        let mut this = Self {
+            router,
+            runtime,
+            get_customer: http::Request::new(Vec::new()),
+        };
+        let json = |bytes: &[u8]| serde_json::from_slice::<serde_json::Value>(bytes).unwrap();
+        let credentials = serde_json::json!({"apiKey": api_key, "apiSecret": api_secret});
+        let mut request = client_request("POST", "/auth/token", "-", &[]);
+        request.headers_mut().remove("authorization");
+        *request.body_mut() = serde_json::to_vec(&credentials).unwrap();
+        let (status, body) = this.send(request);
+        assert!(status.is_success(), "token: {status}");
+        let token = json(&body)["token"].as_str().unwrap().to_owned();
+        let public = serde_json::json!({"publicKey": STANDARD.encode(key.public_key_pem())});
+        let request = client_request(
+            "PUT",
+            "/auth/signing",
+            &token,
+            &serde_json::to_vec(&public).unwrap(),
+        );
+        let (status, body) = this.send(request);
+        assert!(status.is_success(), "register key: {status}");
+        let signer = RequestSigner::new(key, json(&body)["keyId"].as_str().unwrap());
+        let mut request = client_request("POST", "/customers", &token, BODY);
+        ready(signer.sign_request(&mut request, now())).unwrap();
+        let (status, body) = this.send(request);
+        assert!(status.is_success(), "create customer: {status}");
+        let id = json(&body)["id"].as_str().unwrap().to_owned();
+        let mut request = client_request("GET", &format!("/customers/{id}"), &token, &[]);
+        request.headers_mut().remove("idempotency-key");
+        ready(signer.sign_request(&mut request, now())).unwrap();
+        let (status, _) = this.send(copy(&request));
+        assert!(status.is_success(), "get customer: {status}");
+        this.get_customer = request;
+        this
+    }
+}
+
+/// An EIP-4361 ownership challenge for `signer`, as the sandbox issues them for `client`.
+fn siwe_challenge(client: &Client, signer: &LocalEvmSigner) -> Challenge {
+    let account = signer.account();
+    let message = SiwxMessage {
+        scheme: None,
+        domain: client.domain().to_owned(),
+        chain_name: "Ethereum".to_owned(),
+        address: account.address().to_owned(),
+        statement: Some("Sign in to OffBlocks to prove that you own this wallet.".to_owned()),
+        uri: client.origin().to_owned(),
+        version: "1".to_owned(),
+        chain_id: account.chain().reference().to_owned(),
+        nonce: "Vu6kq7ZSxNb3oTcQ".to_owned(),
+        issued_at: format_siwx_time(OffsetDateTime::now_utc()),
+        expiration_time: None,
+        not_before: None,
+        request_id: None,
+        resources: Vec::new(),
+    };
+    Challenge::from_bytes(message.to_string().into_bytes()).unwrap()
+}
+
+/// The contenders of one comparison: ours and the bare primitive.
+struct Pair<'a> {
+    name: &'static str,
+    ours: Box<dyn FnMut() + 'a>,
+    reference: Box<dyn FnMut() + 'a>,
+}
+
+fn pair<'a>(name: &'static str, ours: impl FnMut() + 'a, reference: impl FnMut() + 'a) -> Pair<'a> {
+    Pair {
+        name,
+        ours: Box::new(ours),
+        reference: Box::new(reference),
+    }
+}
+
+/// A load-robust ratio: alternating batches of each contender, each one's fastest batch kept.
+fn min_of_batches(pair: &mut Pair<'_>) {
+    const BATCHES: usize = 200;
+    const CALLS: u32 = 16;
+    let (mut best_ours, mut best_reference) = (Duration::MAX, Duration::MAX);
+    for _ in 0..BATCHES {
+        let start = Instant::now();
+        for _ in 0..CALLS {
+            (pair.ours)();
+        }
+        best_ours = best_ours.min(start.elapsed());
+        let start = Instant::now();
+        for _ in 0..CALLS {
+            (pair.reference)();
+        }
+        best_reference = best_reference.min(start.elapsed());
+    }
+    let (ours, reference) = (best_ours / CALLS, best_reference / CALLS);
+    println!(
+        "min-of-batches {}: {:.2} us vs {:.2} us, ratio {:.3}",
+        pair.name,
+        ours.as_secs_f64() * 1e6,
+        reference.as_secs_f64() * 1e6,
+        ours.as_secs_f64() / reference.as_secs_f64()
+    );
+}
+
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+
+    // Request signing: one P-384 key, used by the client's signer and by bare aws-lc-rs.
+    let key_bytes = [7u8; 48];
+    let request_key = P384SigningKey::from_bytes(&key_bytes).unwrap();
+    let public = request_key.verifying_key().clone();
+    let signer = RequestSigner::new(request_key, "3ff1e847-f3c9-45ad-87b9-4cb325f5da07");
+    let bare_key = EcdsaKeyPair::from_private_key_and_public_key(
+        &ECDSA_P384_SHA384_FIXED_SIGNING,
+        &key_bytes,
+        &public.to_sec1_bytes(),
+    )
+    .unwrap();
+    let bare_public =
+        ParsedPublicKey::new(&ECDSA_P384_SHA384_FIXED, public.to_sec1_bytes()).unwrap();
+    let rng = SystemRandom::new();
+    let unsigned = client_request("POST", "/customers", "eyJhbGciOiJIUzI1NiJ9.e30.sig", BODY);
+    let mut signed = copy(&unsigned);
+    let out = ready(signer.sign_request(&mut signed, now())).unwrap();
+    let base = out.signature_base.as_bytes().to_vec();
+    let bare_signature = bare_key.sign(&rng, &base).unwrap();
+
+    // The sandbox's verifier, configured as its middleware is (scheme, skew, max age).
+    let keyid = signer.keyid().to_owned();
+    let verifier = Verifier::new(move |id: &str| (id == keyid).then(|| public.clone()))
+        .with_scheme("http")
+        .with_clock_skew(30)
+        .with_max_age(Some(300));
+    let (signed_parts, signed_body) = copy(&signed).into_parts();
+    let sandbox = SandboxRequest::new(P384SigningKey::from_bytes(&key_bytes).unwrap());
+
+    // Challenges.
+    let evm = LocalEvmSigner::from_bytes(&[0x42; 32]).unwrap();
+    let alloy = PrivateKeySigner::from_slice(&[0x42; 32]).unwrap();
+    let k256_key = k256::ecdsa::SigningKey::from_slice(&[0x42; 32]).unwrap();
+    let client = Client::builder()
+        .base_url("https://api.sandbox.offblocks.xyz")
+        .credentials("key", "secret".to_owned())
+        .build()
+        .unwrap();
+    let options = FlowOptions::default();
+    let siwe = siwe_challenge(&client, &evm);
+    let solana = LocalSolanaSigner::from_seed(&[9; 32]);
+    let dalek = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+    let session = Challenge::from_bytes(b"0f8a3ad9-0a53-4d84-8e3c-2f7d2f4b6e11".to_vec()).unwrap();
+
+    let mut pairs = vec![
+        pair(
+            "client request signing (digest + base + P-384 + headers) vs bare aws-lc-rs P-384 sign",
+            || {
+                let mut request = copy(&unsigned);
+                black_box(ready(signer.sign_request(&mut request, now())).unwrap());
+            },
+            || {
+                black_box(bare_key.sign(&rng, black_box(&base)).unwrap());
+            },
+        ),
+        pair(
+            "sandbox Verifier::verify (parse + base + digest + P-384) vs bare aws-lc-rs P-384 verify",
+            || {
+                black_box(verifier.verify(&signed_parts, &signed_body, now()).unwrap());
+            },
+            || {
+                bare_public
+                    .verify_sig(black_box(&base), bare_signature.as_ref())
+                    .unwrap();
+            },
+        ),
+        pair(
+            "sandbox whole signed GET /v1/customers/{id} in process vs bare aws-lc-rs P-384 verify",
+            || {
+                let (status, body) = sandbox.send(copy(&sandbox.get_customer));
+                assert!(status.is_success());
+                black_box(body);
+            },
+            || {
+                bare_public
+                    .verify_sig(black_box(&base), bare_signature.as_ref())
+                    .unwrap();
+            },
+        ),
+        pair(
+            "SIWE check + EVM sign_challenge vs k256 EIP-191 hash + sign",
+            || {
+                client
+                    .check_ownership_challenge(evm.account(), &siwe, &options)
+                    .unwrap();
+                black_box(ready(evm.sign_challenge(black_box(&siwe))).unwrap());
+            },
+            || {
+                let hash = eip191_hash(black_box(siwe.bytes()));
+                black_box(k256_key.sign_prehash_recoverable(&hash).unwrap());
+            },
+        ),
+        pair(
+            "SIWE check + EVM sign_challenge vs alloy sign_message_sync",
+            || {
+                client
+                    .check_ownership_challenge(evm.account(), &siwe, &options)
+                    .unwrap();
+                black_box(ready(evm.sign_challenge(black_box(&siwe))).unwrap());
+            },
+            || {
+                black_box(alloy.sign_message_sync(black_box(siwe.bytes())).unwrap());
+            },
+        ),
+        pair(
+            "Solana sign_challenge (guard included) vs ed25519-dalek sign",
+            || {
+                black_box(ready(solana.sign_challenge(black_box(&session))).unwrap());
+            },
+            || {
+                black_box(dalek.sign(black_box(session.bytes())));
+            },
+        ),
+    ];
+
+    let mut group = criterion.benchmark_group("operations");
+    group.bench_function("client_request_signing", |b| {
+        b.iter_batched(
+            || copy(&unsigned),
+            |mut request| ready(signer.sign_request(&mut request, now())).unwrap(),
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("bare_aws_lc_p384_sign", |b| {
+        b.iter(|| bare_key.sign(&rng, black_box(&base)).unwrap())
+    });
+    group.bench_function("sandbox_verifier_verify", |b| {
+        b.iter(|| verifier.verify(&signed_parts, &signed_body, now()).unwrap())
+    });
+    group.bench_function("sandbox_whole_get_customer", |b| {
+        b.iter_batched(
+            || copy(&sandbox.get_customer),
+            |request| sandbox.send(request),
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("bare_aws_lc_p384_verify", |b| {
+        b.iter(|| {
+            bare_public
+                .verify_sig(black_box(&base), bare_signature.as_ref())
+                .unwrap()
+        })
+    });
+    group.bench_function("siwe_check_plus_evm_sign", |b| {
+        b.iter(|| {
+            client
+                .check_ownership_challenge(evm.account(), &siwe, &options)
+                .unwrap();
+            ready(evm.sign_challenge(black_box(&siwe))).unwrap()
+        })
+    });
+    group.bench_function("k256_eip191_hash_plus_sign", |b| {
+        b.iter(|| {
+            k256_key
+                .sign_prehash_recoverable(&eip191_hash(black_box(siwe.bytes())))
+                .unwrap()
+        })
+    });
+    group.bench_function("alloy_sign_message_sync", |b| {
+        b.iter(|| alloy.sign_message_sync(black_box(siwe.bytes())).unwrap())
+    });
+    group.bench_function("solana_sign_challenge", |b| {
+        b.iter(|| ready(solana.sign_challenge(black_box(&session))).unwrap())
+    });
+    group.bench_function("ed25519_dalek_sign", |b| {
+        b.iter(|| dalek.sign(black_box(session.bytes())))
+    });
+    group.finish();
+
+    for pair in &mut pairs {
+        min_of_batches(pair);
+    }
+    criterion.final_summary();
+}
