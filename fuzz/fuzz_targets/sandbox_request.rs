@@ -26,6 +26,7 @@ fn router() -> &'static axum::Router {
 
 fuzz_target!(|data: &[u8]| {
     let request = build_request(data);
+    let method = request.method().clone();
     let (status, body) = send(router(), request);
-    check_response(status, &body);
+    check_response(&method, status, &body);
 });

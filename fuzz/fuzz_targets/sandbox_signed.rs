@@ -175,6 +175,7 @@ fuzz_target!(|data: &[u8]| {
     *request.uri_mut() = uri;
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let request = signed(&env.token, &env.signer, request, n);
+    let method = request.method().clone();
     let (status, body) = send(&env.router, request);
-    check_response(status, &body);
+    check_response(&method, status, &body);
 });

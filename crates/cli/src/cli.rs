@@ -90,7 +90,9 @@ pub(crate) enum Command {
 const SANDBOX_HELP: &str = "\
 Prints one JSON line on stdout at start: {\"baseUrl\": …, \"apiKey\": …, \"apiSecret\": …},
 then on stderr the variables to export (OFFBLOCKS_BASE_URL, OFFBLOCKS_API_KEY,
-OFFBLOCKS_API_SECRET) unless --quiet. Stops cleanly on Ctrl-C or SIGTERM. State is in memory.
+OFFBLOCKS_API_SECRET) unless --quiet. Stops cleanly on Ctrl-C or SIGTERM, and then prints a
+last JSON line: {\"stopped\": true, \"counters\": {\"requests\", \"replays\", …}, \"peakRssKiB\"}.
+State is in memory.
 
 --api-key / --api-secret are plain arguments (visible in `ps` and shell history) only because
 they are throwaway credentials of a local sandbox; never pass real OffBlocks credentials here.

@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure report
 
 use std::io::{BufRead as _, BufReader, Read as _};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -20,7 +20,7 @@ impl Drop for Running {
     }
 }
 
-fn start(args: &[&str]) -> (Running, Value) {
+fn start(args: &[&str]) -> (Running, Value, BufReader<ChildStdout>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_chainsig"))
         .arg("sandbox")
         .args(args)
@@ -35,7 +35,7 @@ fn start(args: &[&str]) -> (Running, Value) {
     let running = Running(child);
     let started: Value =
         serde_json::from_str(&line).unwrap_or_else(|e| panic!("not one JSON line ({e}): {line:?}"));
-    (running, started)
+    (running, started, stdout)
 }
 
 fn now() -> u64 {
@@ -47,7 +47,7 @@ fn now() -> u64 {
 
 #[tokio::test]
 async fn sandbox_serves_a_hand_signed_request_and_stops_cleanly() {
-    let (mut running, started) = start(&["--listen", "127.0.0.1:0"]);
+    let (mut running, started, mut stdout) = start(&["--listen", "127.0.0.1:0"]);
     let object = started.as_object().unwrap();
     assert_eq!(object.len(), 3, "{started}");
     let base_url = started["baseUrl"].as_str().unwrap().to_owned();
@@ -126,6 +126,17 @@ async fn sandbox_serves_a_hand_signed_request_and_stops_cleanly() {
             std::thread::sleep(Duration::from_millis(50));
         };
         assert!(status.success(), "{status:?}");
+        // The last line tells what the sandbox saw: token, key, the signed and the unsigned GET.
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let stopped: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(stopped["stopped"], true, "{stopped}");
+        assert_eq!(stopped["counters"]["requests"], 4, "{stopped}");
+        assert_eq!(stopped["counters"]["rejectedRequests"], 1, "{stopped}");
+        assert!(
+            stopped["peakRssKiB"].as_u64().is_some_and(|kib| kib > 0),
+            "{stopped}"
+        );
         let mut stderr = String::new();
         running
             .0
@@ -146,7 +157,7 @@ async fn sandbox_serves_a_hand_signed_request_and_stops_cleanly() {
 
 #[test]
 fn sandbox_takes_given_credentials_and_quiet_prints_only_the_line() {
-    let (mut running, started) = start(&[
+    let (mut running, started, _stdout) = start(&[
         "--listen",
         "127.0.0.1:0",
         "--api-key",

@@ -35,3 +35,17 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, CliError> {
 fn print_json(value: &serde_json::Value) {
     println!("{value}");
 }
+
+/// This process's peak resident set size (`VmHWM`), where procfs has it (Linux).
+fn peak_rss_kib() -> Option<u64> {
+    peak_rss_kib_of("self")
+}
+
+/// The peak resident set size of process `pid` (`"self"` for this one), from procfs.
+fn peak_rss_kib_of(pid: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}

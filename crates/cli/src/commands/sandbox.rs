@@ -70,6 +70,17 @@ async fn serve(args: SandboxArgs) -> Result<ExitCode, CliError> {
     if !args.quiet {
         eprintln!("stopping");
     }
+    // What the sandbox saw, for whoever started it (`chainsig bench onboard --sandbox-process`
+    // reads the requests and the peak memory from this line).
+    // Not `println!`: whoever started the sandbox may have closed the pipe already, and a
+    // panic there would turn a clean stop into a failure.
+    let stopped = json!({
+        "stopped": true,
+        "counters": sandbox.counters(),
+        "peakRssKiB": super::peak_rss_kib(),
+    });
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "{stopped}").and_then(|()| stdout.flush());
     if tokio::time::timeout(SHUTDOWN_GRACE, sandbox.shutdown())
         .await
         .is_err()

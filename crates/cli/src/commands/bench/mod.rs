@@ -2,20 +2,21 @@
 //! the cost of the cryptography they cannot avoid.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chainsig_api::{Client, CreateAccount, FlowOptions, RetryPolicy};
 use chainsig_core::{Challenge, ChallengeSigner};
 use chainsig_evm::LocalEvmSigner;
 use chainsig_httpsig::P384SigningKey;
-use chainsig_sandbox::{FaultConfig, Sandbox, SandboxConfig};
+use chainsig_sandbox::{FaultConfig, Sandbox, SandboxConfig, SandboxHandle};
 use chainsig_solana::LocalSolanaSigner;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
-use tokio::sync::Semaphore;
 
 use crate::error::CliError;
+
+mod sandbox_process;
+use sandbox_process::SandboxProcess;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum BenchCommand {
@@ -53,6 +54,11 @@ pub(crate) struct BenchArgs {
     /// The customers' wallets.
     #[arg(long, value_enum, default_value_t = Wallets::Evm)]
     wallets: Wallets,
+    /// Run the sandbox as a child process (`chainsig sandbox`) instead of in this one: each side
+    /// gets its own file-descriptor limit (needed for about 10 000 flows in flight), and the
+    /// client's peak memory is reported apart from the sandbox's.
+    #[arg(long)]
+    sandbox_process: bool,
 }
 
 pub(crate) fn run(command: BenchCommand, json_output: bool) -> Result<ExitCode, CliError> {
@@ -145,6 +151,90 @@ fn measure_crypto() -> Result<CryptoCosts, CliError> {
     })
 }
 
+/// Where the sandbox runs.
+enum Backend {
+    InProcess(SandboxHandle),
+    Process(SandboxProcess),
+}
+
+/// What the sandbox saw, read when it stops.
+struct SandboxCounters {
+    requests: u64,
+    replays: u64,
+    faults_injected: u64,
+    /// The sandbox's own peak memory, when it runs in a process of its own.
+    peak_rss_kib: Option<u64>,
+}
+
+impl Backend {
+    /// `own` plus the CPU time of the sandbox's process, when it has one.
+    fn add_cpu(&self, own: Option<Duration>) -> Option<Duration> {
+        match self {
+            Self::InProcess(_) => own,
+            Self::Process(child) => own.zip(child.cpu_time()).map(|(a, b)| a + b),
+        }
+    }
+
+    async fn stop(self) -> Result<SandboxCounters, CliError> {
+        Ok(match self {
+            Self::InProcess(sandbox) => {
+                let counters = sandbox.counters();
+                sandbox.shutdown().await;
+                SandboxCounters {
+                    requests: counters.requests,
+                    replays: counters.replays,
+                    faults_injected: counters.faults_injected,
+                    peak_rss_kib: None,
+                }
+            }
+            Self::Process(child) => {
+                let report = child.stop()?;
+                SandboxCounters {
+                    requests: report.requests,
+                    replays: report.replays,
+                    faults_injected: report.faults_injected,
+                    peak_rss_kib: report.peak_rss_kib,
+                }
+            }
+        })
+    }
+}
+
+/// One onboarding: customer, ownership proof, KYC (simulator), account, session key, `active`.
+/// The wallet's key is made before the flow's clock starts (making keys is not onboarding).
+async fn one_flow(
+    client: Client,
+    customer: usize,
+    solana: bool,
+) -> (chainsig_api::Result<()>, Duration, bool) {
+    let signer: Box<dyn ChallengeSigner> = if solana {
+        Box::new(LocalSolanaSigner::random())
+    } else {
+        Box::new(LocalEvmSigner::random())
+    };
+    let flow_started = Instant::now();
+    let mut options = FlowOptions::default();
+    options.poll_interval = Duration::from_millis(20);
+    let result = async {
+        let created = client
+            .onboard_customer(signer.as_ref(), &format!("bench-{customer}"), &options)
+            .await?;
+        client
+            .simulator_verify(&created.id, options.key("customer/kyc"))
+            .await?;
+        client
+            .open_account(
+                &created.id,
+                signer.as_ref(),
+                &CreateAccount::card("EUR"),
+                &options,
+            )
+            .await
+    }
+    .await;
+    (result.map(drop), flow_started.elapsed(), solana)
+}
+
 fn is_solana(wallets: Wallets, customer: usize) -> bool {
     match wallets {
         Wallets::Evm => false,
@@ -166,10 +256,16 @@ fn ready<F: std::future::Future>(future: F) -> F::Output {
     }
 }
 
-/// CPU time this process has used (user + system), from `/proc/self/stat`, whose clock ticks are
-/// 1/100 s on Linux (`USER_HZ`, fixed by the kernel ABI). `None` where there is no procfs.
+/// CPU time this process has used (user + system).
 fn cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    cpu_time_of("self")
+}
+
+/// CPU time process `pid` (`"self"` for this one) has used (user + system), from
+/// `/proc/<pid>/stat`, whose clock ticks are 1/100 s on Linux (`USER_HZ`, fixed by the kernel
+/// ABI). `None` where there is no procfs.
+fn cpu_time_of(pid: &str) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name (field 2) may hold spaces: fields are counted after its closing paren.
     let rest = &stat[stat.rfind(')')? + 1..];
     let mut fields = rest.split_whitespace();
@@ -177,14 +273,6 @@ fn cpu_time() -> Option<Duration> {
     let utime: u64 = fields.nth(11)?.parse().ok()?;
     let stime: u64 = fields.next()?.parse().ok()?;
     Some(Duration::from_millis((utime + stime) * 10))
-}
-
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -197,18 +285,41 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliError> {
     let costs_before = measure_crypto()?;
-    let config = SandboxConfig {
-        deployment_delay: Duration::from_millis(args.deployment_delay_ms),
-        ..SandboxConfig::default()
+    let backend = if args.sandbox_process {
+        // Faults from the first request: the client's setup below retries through them.
+        Backend::Process(SandboxProcess::start(
+            args.deployment_delay_ms,
+            args.fault_rate,
+            args.fault_seed,
+        )?)
+    } else {
+        let config = SandboxConfig {
+            deployment_delay: Duration::from_millis(args.deployment_delay_ms),
+            ..SandboxConfig::default()
+        };
+        Backend::InProcess(
+            Sandbox::start(config)
+                .await
+                .map_err(|e| CliError::input(e.to_string()))?,
+        )
     };
-    let sandbox = Sandbox::start(config)
-        .await
-        .map_err(|e| CliError::input(e.to_string()))?;
+    let (base_url, api_key, api_secret) = match &backend {
+        Backend::InProcess(sandbox) => (
+            sandbox.base_url().to_owned(),
+            sandbox.api_key().to_owned(),
+            sandbox.api_secret().to_owned(),
+        ),
+        Backend::Process(child) => (
+            child.base_url.clone(),
+            child.api_key.clone(),
+            child.api_secret.clone(),
+        ),
+    };
     let request_key = P384SigningKey::generate().map_err(|e| CliError::input(e.to_string()))?;
     let public_key = request_key.public_key_pem();
     let client = Client::builder()
-        .base_url(sandbox.base_url())
-        .credentials(sandbox.api_key(), sandbox.api_secret().to_owned())
+        .base_url(base_url)
+        .credentials(api_key, api_secret)
         .signing_key(request_key)
         .retry(RetryPolicy {
             max_attempts: 10,
@@ -218,69 +329,45 @@ async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliErro
         })
         .build()?;
     client.register_signing_key(&public_key).await?;
-    // Faults start once the client is set up, so that every flow meets them alike.
-    sandbox.set_faults(FaultConfig {
-        rate: args.fault_rate,
-        seed: args.fault_seed,
-        ..FaultConfig::default()
-    });
-    let requests_before = sandbox.counters().requests;
+    let requests_before = match &backend {
+        Backend::InProcess(sandbox) => {
+            // Faults start once the client is set up, so that every flow meets them alike.
+            sandbox.set_faults(FaultConfig {
+                rate: args.fault_rate,
+                seed: args.fault_seed,
+                ..FaultConfig::default()
+            });
+            sandbox.counters().requests
+        }
+        // The token and the key registration (retries through faults are not told apart).
+        Backend::Process(_) => 2,
+    };
 
-    // The customers' wallets exist before the clock starts: generating keys is not onboarding.
-    let mut signers = (0..args.customers)
-        .map(|i| -> Box<dyn ChallengeSigner> {
-            if is_solana(args.wallets, i) {
-                Box::new(LocalSolanaSigner::random())
-            } else {
-                Box::new(LocalEvmSigner::random())
-            }
-        })
-        .collect::<Vec<_>>()
-        .into_iter();
-
-    let semaphore = Arc::new(Semaphore::new(args.concurrency));
-    let cpu_before = cpu_time();
+    let cpu_before = backend.add_cpu(cpu_time());
     let started = Instant::now();
+    // Only `concurrency` flows exist at a time (a new one starts when one ends), so that memory
+    // measures flows in flight, not the length of the run.
     let mut tasks = tokio::task::JoinSet::new();
-    for i in 0..args.customers {
-        let (client, semaphore) = (client.clone(), semaphore.clone());
-        let solana = is_solana(args.wallets, i);
-        let signer = signers
-            .next()
-            .ok_or_else(|| CliError::input("one wallet per customer"))?;
-        tasks.spawn(async move {
-            let _permit = semaphore.acquire_owned().await;
-            let flow_started = Instant::now();
-            let mut options = FlowOptions::default();
-            options.poll_interval = Duration::from_millis(20);
-            let result = async {
-                let customer = client
-                    .onboard_customer(signer.as_ref(), &format!("bench-{i}"), &options)
-                    .await?;
-                client
-                    .simulator_verify(&customer.id, options.key("customer/kyc"))
-                    .await?;
-                client
-                    .open_account(
-                        &customer.id,
-                        signer.as_ref(),
-                        &CreateAccount::card("EUR"),
-                        &options,
-                    )
-                    .await
-            }
-            .await;
-            (result.map(|_| ()), flow_started.elapsed(), solana)
-        });
-    }
+    let mut next_customer = 0;
     let mut latencies = Vec::with_capacity(args.customers);
     let mut failures = Vec::new();
     let mut solana_flows = 0usize;
-    while let Some(joined) = tasks.join_next().await {
+    loop {
+        while next_customer < args.customers && tasks.len() < args.concurrency {
+            tasks.spawn(one_flow(
+                client.clone(),
+                next_customer,
+                is_solana(args.wallets, next_customer),
+            ));
+            next_customer += 1;
+        }
+        let Some(joined) = tasks.join_next().await else {
+            break;
+        };
         match joined {
             Ok((Ok(()), latency, solana)) => {
                 latencies.push(latency);
-                solana_flows += solana as usize;
+                solana_flows += usize::from(solana);
             }
             Ok((Err(e), _, _)) => failures.push(e.to_string()),
             Err(e) => failures.push(format!("task failed: {e}")),
@@ -288,13 +375,14 @@ async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliErro
     }
     let elapsed = started.elapsed();
     let cpu_used = cpu_before
-        .zip(cpu_time())
+        .zip(backend.add_cpu(cpu_time()))
         .map(|(before, after)| after.saturating_sub(before));
     latencies.sort();
     let costs = costs_before.lowest(measure_crypto()?);
-    let counters = sandbox.counters();
+    let client_peak_rss = super::peak_rss_kib();
+    let counters = backend.stop().await?;
     let flows = latencies.len();
-    let requests = counters.requests - requests_before;
+    let requests = counters.requests.saturating_sub(requests_before);
     let requests_per_flow = requests as f64 / flows.max(1) as f64;
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -341,7 +429,9 @@ async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliErro
         "cpuSeconds": cpu_used.map(|cpu| cpu.as_secs_f64()),
         "cpuBusy": cpu_busy,
         "cryptoShareOfCpu": crypto_share,
-        "peakRssKiB": peak_rss_kib(),
+        "peakRssKiB": client_peak_rss,
+        "sandboxProcess": args.sandbox_process,
+        "sandboxPeakRssKiB": counters.peak_rss_kib,
     });
     if json_output {
         println!("{report}");
@@ -383,14 +473,22 @@ async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliErro
                 busy * share
             );
         }
-        if let Some(rss) = peak_rss_kib() {
-            println!("  peak RSS        {:.1} MiB", rss as f64 / 1024.0);
+        match (client_peak_rss, counters.peak_rss_kib) {
+            (Some(client), Some(sandbox)) => println!(
+                "  peak RSS        client {:.1} MiB, sandbox process {:.1} MiB",
+                client as f64 / 1024.0,
+                sandbox as f64 / 1024.0
+            ),
+            (Some(both), None) => println!(
+                "  peak RSS        {:.1} MiB (client and sandbox in one process)",
+                both as f64 / 1024.0
+            ),
+            _ => {}
         }
         for failure in failures.iter().take(5) {
             println!("  failure: {failure}");
         }
     }
-    sandbox.shutdown().await;
     Ok(if failures.is_empty() {
         ExitCode::SUCCESS
     } else {

@@ -1,0 +1,93 @@
+//! `chainsig bench onboard`: complete onboardings against a sandbox in this process or in a
+//! child process, and the report's figures.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failure report
+
+use std::process::Command;
+
+use serde_json::Value;
+
+fn bench(extra: &[&str]) -> Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_chainsig"))
+        .args([
+            "--json",
+            "bench",
+            "onboard",
+            "--customers",
+            "12",
+            "--concurrency",
+            "4",
+        ])
+        .args(extra)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{:?}\n{stdout}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+}
+
+fn check_common(report: &Value) {
+    assert_eq!(report["completed"], 12, "{report}");
+    assert_eq!(report["failed"], 0, "{report}");
+    assert!(report["flowsPerSecond"].as_f64().unwrap() > 0.0, "{report}");
+    let p50 = report["latencyMs"]["p50"].as_f64().unwrap();
+    let p99 = report["latencyMs"]["p99"].as_f64().unwrap();
+    assert!(0.0 < p50 && p50 <= p99, "{report}");
+    // achieved / bound is, by construction, CPU busy × the bound's share of the CPU used.
+    let achieved = report["achievedOverBound"].as_f64().unwrap();
+    let product =
+        report["cpuBusy"].as_f64().unwrap() * report["cryptoShareOfCpu"].as_f64().unwrap();
+    assert!(achieved > 0.0, "{report}");
+    assert!(
+        (achieved - product).abs() < 1e-9 * achieved.max(1.0),
+        "{report}"
+    );
+    assert!(report["peakRssKiB"].as_u64().unwrap() > 0, "{report}");
+}
+
+#[test]
+fn in_process_sandbox_eight_requests_per_flow() {
+    let report = bench(&[]);
+    check_common(&report);
+    // Customer, proof, final customer, KYC, customer check, account, session key, active.
+    assert_eq!(report["requestsPerFlow"], 8.0, "{report}");
+    assert_eq!(report["sandboxProcess"], false, "{report}");
+    assert!(report["sandboxPeakRssKiB"].is_null(), "{report}");
+}
+
+#[test]
+fn sandbox_in_a_child_process_reports_both_memories() {
+    let report = bench(&["--sandbox-process", "--wallets", "mixed"]);
+    check_common(&report);
+    assert_eq!(report["requestsPerFlow"], 8.0, "{report}");
+    assert_eq!(report["sandboxProcess"], true, "{report}");
+    assert!(
+        report["sandboxPeakRssKiB"].as_u64().unwrap() > 0,
+        "{report}"
+    );
+}
+
+#[test]
+fn faults_are_survived_and_counted() {
+    let report = bench(&["--fault-rate", "0.3", "--fault-seed", "5"]);
+    check_common(&report);
+    assert!(report["faultsInjected"].as_u64().unwrap() > 0, "{report}");
+    assert!(
+        report["requestsPerFlow"].as_f64().unwrap() > 8.0,
+        "{report}"
+    );
+}
+
+#[test]
+fn zero_customers_is_refused() {
+    let output = Command::new(env!("CARGO_BIN_EXE_chainsig"))
+        .args(["bench", "onboard", "--customers", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("at least 1"));
+}
