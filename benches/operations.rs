@@ -269,6 +269,7 @@ fn main() {
     let client = Client::builder()
         .base_url("https://api.sandbox.offblocks.xyz")
         .credentials("key", "secret".to_owned())
+        .signing_key(P384SigningKey::from_bytes(&key_bytes).unwrap())
         .build()
         .unwrap();
     let options = FlowOptions::default();
