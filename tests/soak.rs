@@ -44,7 +44,7 @@ async fn onboardings_survive_faults_of_every_kind_exactly_once() {
         let (client, semaphore) = (env.client.clone(), semaphore.clone());
         tasks.spawn(async move {
             let _permit = semaphore.acquire_owned().await.unwrap();
-            // One Solana wallet in eight: ed25519 verification is the sandbox's costliest check.
+            // One Solana wallet in eight, so that both chains' challenge checks meet the faults.
             let signer: Box<dyn ChallengeSigner> = if i % 8 == 7 {
                 Box::new(LocalSolanaSigner::random())
             } else {

@@ -18,7 +18,7 @@ use crate::models::{
     CreateAccount, CreateCustomer, RegisterSigningKey, SignChallenge, TokenRequest,
 };
 use crate::server::App;
-use crate::store::SignOutcome;
+use crate::store::{SignOutcome, verify_submission};
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -142,11 +142,13 @@ pub(crate) async fn sign_customer_challenge(
     body: Bytes,
 ) -> Result<Response> {
     let request: SignChallenge = parse_json(&body)?;
+    // Before the store's lock: see `verify_submission`.
+    let verdict = verify_submission(&request.chain_id, &request.challenge, &request.signature);
     let outcome = app.store().sign_customer_challenge(
         &id,
         &request.chain_id,
         &request.challenge,
-        &request.signature,
+        verdict,
         &app.origin,
         app.clock.now(),
         &app.timings,
@@ -211,11 +213,13 @@ pub(crate) async fn sign_account_challenge(
     body: Bytes,
 ) -> Result<Response> {
     let request: SignChallenge = parse_json(&body)?;
+    // Before the store's lock: see `verify_submission`.
+    let verdict = verify_submission(&request.chain_id, &request.challenge, &request.signature);
     let outcome = app.store().sign_account_challenge(
         &id,
         &request.chain_id,
         &request.challenge,
-        &request.signature,
+        verdict,
         app.clock.now(),
         &app.timings,
     )?;

@@ -11,7 +11,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chainsig_core::offblocks::{CARD_ACCOUNT, SIWE_STATEMENT};
 use chainsig_core::{
-    AccountId, ChallengeSignature, SignatureScheme, SiwxMessage, format_siwx_time,
+    AccountId, CaipError, ChallengeSignature, SignatureScheme, SiwxMessage, format_siwx_time,
 };
 use rand::Rng;
 use sha3::Digest;
@@ -40,7 +40,6 @@ pub(crate) enum Purpose {
 pub(crate) struct Issued {
     pub(crate) purpose: Purpose,
     pub(crate) base64: String,
-    pub(crate) bytes: Vec<u8>,
     pub(crate) expires_at: OffsetDateTime,
 }
 
@@ -197,7 +196,6 @@ fn issue(purpose: Purpose, bytes: Vec<u8>, now: OffsetDateTime, timings: &Timing
     Issued {
         purpose,
         base64: STANDARD.encode(&bytes),
-        bytes,
         expires_at: now + timings.challenge_ttl,
     }
 }
@@ -280,15 +278,48 @@ impl From<Refusal> for SignOutcome {
     }
 }
 
-/// Checks a submitted signature against the current challenge; on a bad signature or an expired
-/// challenge, a new challenge replaces it (as OffBlocks does). A submission naming another signer
-/// or an invalidated challenge is refused and leaves the current challenge in place.
+/// Whether a submitted signature verifies: by the account `chain_id` names, over the bytes of the
+/// base64 `challenge` as submitted; `Err` holds the reason.
+///
+/// Handlers call this before they take the store's lock: it is the costliest part of the
+/// request (an EVM recovery is about 150 µs), and holding the one lock through it stalled every
+/// other request (seen as idle CPU in `chainsig bench onboard`). The verdict is only used once
+/// [`check_submission`], under the lock, has found that `chain_id` is the owner's and
+/// `challenge` the current one, so it is the verdict for the owner over the issued bytes.
+pub(crate) fn verify_submission(
+    chain_id: &str,
+    challenge: &str,
+    signature: &str,
+) -> Result<(), String> {
+    let signer: AccountId = chain_id.parse().map_err(|e: CaipError| e.to_string())?;
+    let bytes = STANDARD
+        .decode(challenge)
+        .map_err(|_| "the challenge is not base64".to_owned())?;
+    let scheme = if signer.chain().is_solana() {
+        SignatureScheme::Ed25519
+    } else {
+        SignatureScheme::Eip191Secp256k1
+    };
+    let signature =
+        ChallengeSignature::from_base64(scheme, signature).map_err(|e| e.to_string())?;
+    let result = if signer.chain().is_solana() {
+        chainsig_solana::verify(&signer, &bytes, &signature)
+    } else {
+        chainsig_evm::verify(&signer, &bytes, &signature)
+    };
+    result.map_err(|e| e.to_string())
+}
+
+/// Checks a submission against the current challenge, with the signature's `verdict` from
+/// [`verify_submission`]; on a bad signature or an expired challenge, a new challenge replaces
+/// it (as OffBlocks does). A submission naming another signer or an invalidated challenge is
+/// refused and leaves the current challenge in place.
 fn check_submission(
     current: &mut Option<Issued>,
     owner: &AccountId,
     submitted_chain_id: &str,
     submitted_challenge: &str,
-    submitted_signature: &str,
+    verdict: Result<(), String>,
     regenerate: impl FnOnce() -> Issued,
     now: OffsetDateTime,
 ) -> Result<Purpose, Refusal> {
@@ -335,22 +366,7 @@ fn check_submission(
             true,
         ));
     }
-    let scheme = if owner.chain().is_solana() {
-        SignatureScheme::Ed25519
-    } else {
-        SignatureScheme::Eip191Secp256k1
-    };
-    let verified = ChallengeSignature::from_base64(scheme, submitted_signature)
-        .map_err(|e| e.to_string())
-        .and_then(|signature| {
-            let result = if owner.chain().is_solana() {
-                chainsig_solana::verify(owner, &issued.bytes, &signature)
-            } else {
-                chainsig_evm::verify(owner, &issued.bytes, &signature)
-            };
-            result.map_err(|e| e.to_string())
-        });
-    match verified {
+    match verdict {
         Ok(()) => {
             let purpose = issued.purpose;
             *current = None;
@@ -476,7 +492,7 @@ impl Store {
         id: &str,
         chain_id: &str,
         challenge: &str,
-        signature: &str,
+        verdict: Result<(), String>,
         origin: &Origin,
         now: OffsetDateTime,
         timings: &Timings,
@@ -491,7 +507,7 @@ impl Store {
             &owner,
             chain_id,
             challenge,
-            signature,
+            verdict,
             || ownership_challenge(&owner, origin, now, timings),
             now,
         );
@@ -662,7 +678,7 @@ impl Store {
         id: &str,
         chain_id: &str,
         challenge: &str,
-        signature: &str,
+        verdict: Result<(), String>,
         now: OffsetDateTime,
         timings: &Timings,
     ) -> Result<SignOutcome, ApiError> {
@@ -681,7 +697,7 @@ impl Store {
             &owner,
             chain_id,
             challenge,
-            signature,
+            verdict,
             || account_challenge(purpose, now, timings),
             now,
         );
