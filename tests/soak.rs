@@ -100,13 +100,18 @@ async fn onboardings_survive_faults_of_every_kind_exactly_once() {
         .len();
     println!(
         "soak: {flows} flows, {} finished, {} lost; {} customers ({distinct_customers} distinct), {} accounts \
-         ({active} active, {accounts_per_customer} customers with one); {} requests, {} faults injected, {} replays",
+         ({active} active, {accounts_per_customer} customers with one); {} requests, {} faults injected \
+         ({} 500, {} 503, {} dropped after apply, {} delayed), {} replays",
         finished.len(),
         lost.len(),
         customers.len(),
         accounts.len(),
         counters.requests,
         counters.faults_injected,
+        counters.faults_internal_error,
+        counters.faults_unavailable,
+        counters.faults_dropped,
+        counters.faults_delayed,
         counters.replays,
     );
     assert!(lost.is_empty(), "lost flows: {lost:?}");
@@ -124,7 +129,14 @@ async fn onboardings_survive_faults_of_every_kind_exactly_once() {
         counters.accounts as usize, flows,
         "the sandbox created each account once"
     );
-    assert!(counters.faults_injected > 0);
+    for (kind, count) in [
+        ("500", counters.faults_internal_error),
+        ("503", counters.faults_unavailable),
+        ("dropped after apply", counters.faults_dropped),
+        ("delayed", counters.faults_delayed),
+    ] {
+        assert!(count > 0, "no {kind} fault was injected");
+    }
     assert!(
         counters.replays > 0,
         "dropped connections were answered from the idempotency store"

@@ -15,6 +15,10 @@ pub(crate) struct Counters {
     pub(crate) challenges_verified: AtomicU64,
     pub(crate) challenges_rejected: AtomicU64,
     pub(crate) faults_injected: AtomicU64,
+    pub(crate) faults_internal_error: AtomicU64,
+    pub(crate) faults_unavailable: AtomicU64,
+    pub(crate) faults_dropped: AtomicU64,
+    pub(crate) faults_delayed: AtomicU64,
     pub(crate) rejected_requests: AtomicU64,
 }
 
@@ -36,8 +40,16 @@ pub struct CounterSnapshot {
     pub challenges_verified: u64,
     /// Challenge signatures refused (bad signature, stale or expired challenge).
     pub challenges_rejected: u64,
-    /// Requests that got an injected fault.
+    /// Requests that got an injected fault (the sum of the four kinds below).
     pub faults_injected: u64,
+    /// Injected `500 Internal Server Error`s.
+    pub faults_internal_error: u64,
+    /// Injected `503 Service Unavailable`s (with `Retry-After`).
+    pub faults_unavailable: u64,
+    /// Requests applied, then their connection dropped without an answer.
+    pub faults_dropped: u64,
+    /// Requests answered late.
+    pub faults_delayed: u64,
     /// Requests refused for authentication (token, signature, digest, idempotency key).
     pub rejected_requests: u64,
 }
@@ -59,6 +71,10 @@ impl Counters {
             challenges_verified: r(&self.challenges_verified),
             challenges_rejected: r(&self.challenges_rejected),
             faults_injected: r(&self.faults_injected),
+            faults_internal_error: r(&self.faults_internal_error),
+            faults_unavailable: r(&self.faults_unavailable),
+            faults_dropped: r(&self.faults_dropped),
+            faults_delayed: r(&self.faults_delayed),
             rejected_requests: r(&self.rejected_requests),
         }
     }

@@ -164,6 +164,12 @@ pub(crate) async fn inject(State(app): State<Arc<App>>, request: Request, next: 
             None => next.run(request).await,
             Some(fault) => {
                 Counters::bump(&app.counters.faults_injected);
+                Counters::bump(match fault {
+                    FaultKind::InternalError => &app.counters.faults_internal_error,
+                    FaultKind::Unavailable => &app.counters.faults_unavailable,
+                    FaultKind::DropAfterApply => &app.counters.faults_dropped,
+                    FaultKind::Delay(_) => &app.counters.faults_delayed,
+                });
                 recorder.record("fault", tracing::field::debug(fault));
                 apply(fault, request, next).await
             }

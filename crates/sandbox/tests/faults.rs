@@ -96,6 +96,24 @@ async fn every_kind_appears_and_the_same_seed_gives_the_same_sequence() {
         runs.push(observe(&env, 32).await);
         let c = env.sandbox.counters();
         assert_eq!(c.faults_injected, 32);
+        // Counted by kind, as drawn.
+        let drawn = |wanted: fn(&FaultKind) -> bool| {
+            predicted.iter().flatten().filter(|k| wanted(k)).count() as u64
+        };
+        assert_eq!(
+            (
+                c.faults_internal_error,
+                c.faults_unavailable,
+                c.faults_dropped,
+                c.faults_delayed
+            ),
+            (
+                drawn(|k| *k == FaultKind::InternalError),
+                drawn(|k| *k == FaultKind::Unavailable),
+                drawn(|k| *k == FaultKind::DropAfterApply),
+                drawn(|k| matches!(k, FaultKind::Delay(_))),
+            )
+        );
     }
     assert_eq!(runs[0], runs[1]);
     let expected: Vec<Seen> = predicted.into_iter().map(expected).collect();
@@ -333,8 +351,8 @@ async fn counters_reflect_what_happened() {
             challenges_issued: 4,
             challenges_verified: 1,
             challenges_rejected: 1,
-            faults_injected: 0,
             rejected_requests: 1,
+            ..CounterSnapshot::default()
         }
     );
     let _ = owner.account();

@@ -192,7 +192,7 @@ impl Env {
     }
 
     /// Everything a client can see of the state: both lists and the counters that record
-    /// changes (not `requests`, `rejected_requests` or `faults_injected`, which every request moves).
+    /// changes (not `requests`, `rejected_requests` or the fault counters, which every request moves).
     pub async fn state(&self) -> State {
         let customers = self.get(paths::CUSTOMERS).await.expect(200).clone();
         let accounts = self.get(paths::ACCOUNTS).await.expect(200).clone();
@@ -204,6 +204,10 @@ impl Env {
                 requests: 0,
                 rejected_requests: 0,
                 faults_injected: 0,
+                faults_internal_error: 0,
+                faults_unavailable: 0,
+                faults_dropped: 0,
+                faults_delayed: 0,
                 ..c
             },
         }
