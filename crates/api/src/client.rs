@@ -387,6 +387,9 @@ impl Client {
         let mut attempt = 0u32;
         let mut refreshed_token = false;
         let url = format!("{}{}", self.inner.base_url, operation.path);
+        // Parsed once for every attempt: reqwest's URL (IDNA and all) and the URI the signature
+        // covers.
+        let target = Target::parse(&url)?;
         let key = operation.idempotency_key.map(IdempotencyKey::uuid);
         loop {
             attempt += 1;
@@ -399,7 +402,7 @@ impl Client {
                 status = tracing::field::Empty,
             );
             let outcome = self
-                .attempt(&operation, &url)
+                .attempt(&operation, &url, &target)
                 .instrument(span.clone())
                 .await;
             let failure = match outcome {
@@ -458,6 +461,7 @@ impl Client {
         &self,
         operation: &Operation,
         url: &str,
+        target: &Target,
     ) -> Result<(Answer, Option<u64>), AttemptError> {
         let mut headers = HeaderMap::new();
         let mut token_generation = None;
@@ -488,18 +492,21 @@ impl Client {
                     "no request-signing key id: set ClientBuilder::key_id or call Client::register_signing_key".into(),
                 ))
             })?;
-            let uri: http::Uri = url.parse().map_err(|_| {
-                AttemptError::Fatal(Error::Config(format!("`{url}` is not a valid URI")))
-            })?;
             signer
-                .sign_headers(&operation.method, &uri, &mut headers, &body, unix_now())
+                .sign_headers(
+                    &operation.method,
+                    &target.uri,
+                    &mut headers,
+                    &body,
+                    unix_now(),
+                )
                 .await
                 .map_err(|e| AttemptError::Fatal(Error::RequestSigning(e.to_string())))?;
         }
         let request = self
             .inner
             .http
-            .request(operation.method.clone(), url)
+            .request(operation.method.clone(), target.url.clone())
             .headers(headers)
             .timeout(self.inner.timeout);
         let request = if operation.body.is_some() {
@@ -540,6 +547,22 @@ impl Client {
             },
             token_generation,
         ))
+    }
+}
+
+/// A request's address, parsed once for all its attempts.
+struct Target {
+    url: reqwest::Url,
+    uri: http::Uri,
+}
+
+impl Target {
+    fn parse(url: &str) -> Result<Self> {
+        let invalid = || Error::Config(format!("`{url}` is not a valid URL"));
+        Ok(Self {
+            url: reqwest::Url::parse(url).map_err(|_| invalid())?,
+            uri: url.parse().map_err(|_| invalid())?,
+        })
     }
 }
 
