@@ -22,7 +22,14 @@ use sandbox_process::SandboxProcess;
 pub(crate) enum BenchCommand {
     /// Run complete onboardings (customer, ownership proof, KYC, account, session key, active)
     /// against an in-process sandbox and compare the throughput with the crypto bound.
-    #[command(after_help = "Example:\n  chainsig bench onboard --customers 1000 --concurrency 64")]
+    #[command(
+        after_help = "Prints flows/s, p50 / p99 latency, requests per flow, the crypto bound (the \
+measured cost of the signatures and verifications the flows need, divided by the cores), \
+achieved / bound = CPU busy x the bound's share of the CPU used, and peak RSS.\n\n\
+Examples:\n  chainsig bench onboard --customers 1000 --concurrency 32\n  \
+chainsig bench onboard --customers 1000 --concurrency 32 --wallets mixed --fault-rate 0.2\n  \
+chainsig bench onboard --customers 10000 --concurrency 10000 --deployment-delay-ms 2000 --sandbox-process"
+    )]
     Onboard(BenchArgs),
 }
 
