@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use chainsig_api::{ChallengeSubmission, IdempotencyKey};
+use chainsig_api::{ChallengeSubmission, Client, IdempotencyKey};
 use chainsig_core::{Challenge, ChallengeKind, SiwxMessage};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
@@ -77,17 +77,7 @@ pub(crate) fn run(
         }
         ChallengeCommand::Fetch(target) => block_on(async {
             let client = api.client().await?;
-            let text = match (&target.account, &target.customer) {
-                (Some(id), _) => client.account_challenge(id).await?,
-                (None, Some(id)) => client.customer_challenge(id).await?,
-                (None, None) => return Err(CliError::input("give --account ID or --customer ID")),
-            };
-            let challenge =
-                Challenge::from_base64(text.as_str()).map_err(|e| CliError::Network {
-                    message: format!("the API sent an unusable challenge: {e}"),
-                    hint: None,
-                    transient: false,
-                })?;
+            let (text, challenge) = fetch(&client, &target.whose()).await?;
             if json_output {
                 let mut report = inspect(&challenge);
                 report["challenge"] = json!(text);
@@ -105,27 +95,11 @@ pub(crate) fn run(
             allow_transaction_shaped,
         } => {
             let signer = load_signer(&chain.chain, &key, allow_transaction_shaped)?;
+            let whose = target.whose();
             block_on(async {
                 let client = api.client().await?;
-                let (id, is_account) = match (&target.account, &target.customer) {
-                    (Some(id), _) => (id.clone(), true),
-                    (None, Some(id)) => (id.clone(), false),
-                    (None, None) => {
-                        return Err(CliError::input("give --account ID or --customer ID"));
-                    }
-                };
-                let text = if is_account {
-                    client.account_challenge(&id).await?
-                } else {
-                    client.customer_challenge(&id).await?
-                };
-                let challenge =
-                    Challenge::from_base64(text.as_str()).map_err(|e| CliError::Network {
-                        message: format!("the API sent an unusable challenge: {e}"),
-                        hint: None,
-                        transient: false,
-                    })?;
-                if !is_account {
+                let (_, challenge) = fetch(&client, &whose).await?;
+                if let Whose::Customer(_) = whose {
                     client.check_ownership_challenge(
                         signer.account(),
                         &challenge,
@@ -134,16 +108,21 @@ pub(crate) fn run(
                 }
                 let signature = signer.sign_challenge(&challenge).await?;
                 let submission = ChallengeSubmission::new(signer.account(), &challenge, &signature);
-                let status = if is_account {
-                    client
-                        .sign_account_challenge(&id, &submission, IdempotencyKey::new())
-                        .await?;
-                    client.get_account(&id).await?.status.to_string()
-                } else {
-                    client
-                        .sign_customer_challenge(&id, &submission, IdempotencyKey::new())
-                        .await?;
-                    client.get_customer(&id).await?.status.to_string()
+                let (id, status) = match &whose {
+                    Whose::Account(id) => {
+                        client
+                            .sign_account_challenge(id, &submission, IdempotencyKey::new())
+                            .await
+                            .map_err(explain)?;
+                        (id, client.get_account(id).await?.status.to_string())
+                    }
+                    Whose::Customer(id) => {
+                        client
+                            .sign_customer_challenge(id, &submission, IdempotencyKey::new())
+                            .await
+                            .map_err(explain)?;
+                        (id, client.get_customer(id).await?.status.to_string())
+                    }
                 };
                 if json_output {
                     println!(
@@ -159,23 +138,55 @@ pub(crate) fn run(
     }
 }
 
-/// A 409 from a challenge endpoint: nothing waits for a signature.
-fn explain(error: CliError) -> CliError {
-    match error {
-        CliError::Network {
-            message,
-            hint: None,
-            transient,
-        } if message.contains("409") => CliError::Network {
-            message,
-            hint: Some(
-                "nothing waits for a signature: the account or customer is past its challenge (its status tells where it is)"
-                    .to_owned(),
-            ),
-            transient,
-        },
-        other => other,
+/// An account's or a customer's id: `Target` once clap has checked exactly one was given.
+enum Whose {
+    Account(String),
+    Customer(String),
+}
+
+impl Target {
+    fn whose(self) -> Whose {
+        match (self.account, self.customer) {
+            (Some(id), _) => Whose::Account(id),
+            // clap's group makes one of the two required.
+            (None, customer) => Whose::Customer(customer.unwrap_or_default()),
+        }
     }
+}
+
+/// The current challenge (earlier ones become invalid), as sent and decoded.
+async fn fetch(client: &Client, whose: &Whose) -> Result<(String, Challenge), CliError> {
+    let text = match whose {
+        Whose::Account(id) => client.account_challenge(id).await,
+        Whose::Customer(id) => client.customer_challenge(id).await,
+    }
+    .map_err(explain)?;
+    let challenge = Challenge::from_base64(text.as_str()).map_err(|e| CliError::Network {
+        message: format!("the API sent an unusable challenge: {e}"),
+        hint: None,
+        transient: false,
+    })?;
+    Ok((text, challenge))
+}
+
+/// A challenge endpoint's error, with a hint when it is a 409 that means nothing waits for a
+/// signature (not an idempotency conflict).
+fn explain(error: chainsig_api::Error) -> CliError {
+    let nothing_waits = matches!(
+        &error,
+        chainsig_api::Error::Api(api)
+            if api.status.as_u16() == 409 && !api.is_idempotency_in_flight()
+    );
+    let mut cli_error = CliError::from(error);
+    if let CliError::Network { hint, .. } = &mut cli_error
+        && nothing_waits
+    {
+        *hint = Some(
+            "nothing waits for a signature: the account or customer is past its challenge (its status tells where it is)"
+                .to_owned(),
+        );
+    }
+    cli_error
 }
 
 fn block_on<F: std::future::Future<Output = Result<ExitCode, CliError>>>(
@@ -186,7 +197,6 @@ fn block_on<F: std::future::Future<Output = Result<ExitCode, CliError>>>(
         .build()
         .map_err(|e| CliError::input(format!("cannot start the async runtime: {e}")))?
         .block_on(future)
-        .map_err(explain)
 }
 
 /// Bytes shown in a hex preview.
