@@ -261,32 +261,16 @@ impl Verifier {
         let profile = &self.profile;
 
         // 1. Parse.
-        let input = match joined_header(headers, header::SIGNATURE_INPUT.as_str()) {
-            Some(v) => v,
-            None if headers.contains_key(header::SIGNATURE_INPUT) => {
-                return Err(VerifyError::MalformedSignatureInput {
-                    reason: "not UTF-8",
-                });
+        let input = required_header(headers, &header::SIGNATURE_INPUT, "Signature-Input", || {
+            VerifyError::MalformedSignatureInput {
+                reason: "not UTF-8",
             }
-            None => {
-                return Err(VerifyError::MissingHeader {
-                    header: "Signature-Input",
-                });
+        })?;
+        let signature = required_header(headers, &header::SIGNATURE, "Signature", || {
+            VerifyError::MalformedSignature {
+                reason: "not UTF-8",
             }
-        };
-        let signature = match joined_header(headers, header::SIGNATURE.as_str()) {
-            Some(v) => v,
-            None if headers.contains_key(header::SIGNATURE) => {
-                return Err(VerifyError::MalformedSignature {
-                    reason: "not UTF-8",
-                });
-            }
-            None => {
-                return Err(VerifyError::MissingHeader {
-                    header: "Signature",
-                });
-            }
-        };
+        })?;
         let params = SignatureParams::from_signature_input(&input, profile.label)?;
         let signature = parse_signature(&signature, profile.label)?;
         if signature.len() != SIGNATURE_LEN {
@@ -390,5 +374,20 @@ impl Verifier {
             keyid: keyid.to_owned(),
             params,
         })
+    }
+}
+
+/// A header the verification cannot do without, its field lines joined: missing and not UTF-8
+/// are different errors.
+fn required_header(
+    headers: &HeaderMap,
+    name: &http::HeaderName,
+    display: &'static str,
+    not_utf8: impl FnOnce() -> VerifyError,
+) -> Result<String, VerifyError> {
+    match joined_header(headers, name.as_str()) {
+        Some(value) => Ok(value),
+        None if headers.contains_key(name) => Err(not_utf8()),
+        None => Err(VerifyError::MissingHeader { header: display }),
     }
 }
