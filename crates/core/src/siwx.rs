@@ -290,10 +290,10 @@ impl SiwxMessage {
         if self.nonce.len() < 8 || !self.nonce.chars().all(|c| c.is_ascii_alphanumeric()) {
             return Err(SiwxError::WeakNonce);
         }
-        let skew = time::Duration::try_from(skew).unwrap_or(time::Duration::ZERO);
+        let skew = time::Duration::try_from(skew).unwrap_or(time::Duration::MAX);
         let max_age = time::Duration::try_from(max_age).unwrap_or(time::Duration::MAX);
         let issued = parse_time(&self.issued_at, "Issued At")?;
-        if issued > now + skew {
+        if issued > now.saturating_add(skew) {
             return Err(SiwxError::NotValidNow(format!(
                 "issued in the future ({})",
                 self.issued_at
@@ -303,14 +303,14 @@ impl SiwxMessage {
             Some(text) => parse_time(text, "Expiration Time")?,
             None => issued.saturating_add(max_age),
         };
-        if now > expires + skew {
+        if now > expires.saturating_add(skew) {
             return Err(SiwxError::NotValidNow(format!(
                 "expired (issued at {})",
                 self.issued_at
             )));
         }
         if let Some(text) = &self.not_before
-            && parse_time(text, "Not Before")? > now + skew
+            && parse_time(text, "Not Before")? > now.saturating_add(skew)
         {
             return Err(SiwxError::NotValidNow(format!("not valid before {text}")));
         }
@@ -442,6 +442,46 @@ mod tests {
                 SKEW,
             )
             .unwrap();
+    }
+
+    #[test]
+    fn times_at_the_ends_of_the_calendar_are_checked_without_overflow() {
+        // A server controls these dates: adding the skew to them must saturate, not panic.
+        let mut m = sample();
+        m.expiration_time = Some("9999-12-31T23:59:59Z".into());
+        m.not_before = Some("9999-12-31T23:59:59Z".into());
+        let far = Duration::from_secs(u64::MAX);
+        assert!(matches!(
+            m.check(
+                &account(),
+                "api.sandbox.offblocks.xyz",
+                "https://api.sandbox.offblocks.xyz",
+                at("2024-01-17T18:30:00Z"),
+                far,
+                SKEW,
+            ),
+            Err(SiwxError::NotValidNow(_))
+        ));
+        m.not_before = None;
+        sample()
+            .check(
+                &account(),
+                "api.sandbox.offblocks.xyz",
+                "https://api.sandbox.offblocks.xyz",
+                at("9999-12-31T23:59:59Z"),
+                far,
+                far,
+            )
+            .unwrap();
+        m.check(
+            &account(),
+            "api.sandbox.offblocks.xyz",
+            "https://api.sandbox.offblocks.xyz",
+            at("2024-01-17T18:30:00Z"),
+            HOUR,
+            SKEW,
+        )
+        .unwrap();
     }
 
     #[test]
