@@ -449,7 +449,8 @@ impl Client {
             };
             // The server's Retry-After wins over a shorter backoff.
             let delay = retry_after.map_or(backoff, |r| r.max(backoff));
-            if started.elapsed() + delay > retry.deadline {
+            // Saturating: Retry-After is the server's number, and may be absurd.
+            if started.elapsed().saturating_add(delay) > retry.deadline {
                 return Err(failure);
             }
             tracing::debug!(attempt, ?delay, "retrying");
@@ -514,7 +515,7 @@ impl Client {
         } else {
             request
         };
-        let response = request
+        let mut response = request
             .send()
             .await
             .map_err(|e| AttemptError::Transport(describe(e)))?;
@@ -525,19 +526,29 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        if response
-            .content_length()
-            .is_some_and(|n| n > MAX_RESPONSE_BYTES as u64)
-        {
-            return Err(AttemptError::Fatal(Error::Decode {
+        // Content-Length refuses a large answer before reading it; the count below also stops
+        // a chunked or close-delimited one, which has none.
+        let too_large = || {
+            AttemptError::Fatal(Error::Decode {
                 url: url.to_owned(),
                 status,
                 reason: format!("the answer is over {MAX_RESPONSE_BYTES} bytes"),
-            }));
+            })
+        };
+        let declared = response.content_length();
+        if declared.is_some_and(|n| n > MAX_RESPONSE_BYTES as u64) {
+            return Err(too_large());
         }
-        let body = response.bytes().await.map_err(|e| {
+        let mut body = Vec::with_capacity(declared.map_or(0, |n| n as usize));
+        while let Some(chunk) = response.chunk().await.map_err(|e| {
             AttemptError::Transport(format!("the answer was cut short: {}", describe(e)))
-        })?;
+        })? {
+            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let body = Bytes::from(body);
         Ok((
             Answer {
                 status,

@@ -288,3 +288,56 @@ async fn a_body_cut_short_is_retried() {
     assert!(client.list_accounts().await.unwrap().is_empty());
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
+
+#[tokio::test]
+async fn an_answer_without_length_is_cut_off_at_the_limit() {
+    // 6 MiB in 64 KiB chunks, no Content-Length: the client must stop counting at 4 MiB.
+    let router = Router::new()
+        .route("/v1/auth/token", post(|| async { token() }))
+        .route(
+            "/v1/accounts",
+            get(|| async {
+                let chunk = bytes::Bytes::from(vec![b' '; 64 * 1024]);
+                let chunks = futures_util::stream::iter(
+                    (0..96).map(move |_| Ok::<_, std::io::Error>(chunk.clone())),
+                );
+                Response::new(Body::from_stream(chunks))
+            }),
+        );
+    let client = client(&serve(router).await, fast_retries(3));
+    match client.list_accounts().await {
+        Err(Error::Decode { reason, .. }) => assert!(reason.contains("over"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_absurd_retry_after_ends_the_retries() {
+    // Retry-After: u64::MAX seconds, after an attempt that took over a second: the deadline
+    // check must not overflow.
+    let calls = Arc::new(AtomicU32::new(0));
+    let router = Router::new()
+        .route("/v1/auth/token", post(|| async { token() }))
+        .route(
+            "/v1/accounts",
+            get({
+                let calls = calls.clone();
+                move || async move {
+                    calls.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(1100)).await;
+                    (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        [("retry-after", u64::MAX.to_string())],
+                        "busy",
+                    )
+                        .into_response()
+                }
+            }),
+        );
+    let client = client(&serve(router).await, fast_retries(3));
+    match client.list_accounts().await {
+        Err(Error::Api(e)) => assert_eq!(e.status, StatusCode::SERVICE_UNAVAILABLE),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
