@@ -16,7 +16,7 @@ pub use digest::{DigestAlgorithm, DigestAlgorithms, content_digest, verify_conte
 pub use error::{
     ComponentError, DigestError, KeyError, ParamsError, SignError, SigningKeyError, VerifyError,
 };
-pub use params::{SignatureParam, SignatureParams, parse_signature};
+pub use params::{MAX_COMPONENTS, SignatureParam, SignatureParams, parse_signature};
 pub use profile::{
     ALGORITHM, ALLOWED_PARAMS, COVERED_WHEN_PRESENT, DEFAULT_VALIDITY_SECS, LABEL,
     REQUIRED_COMPONENTS, SIGNATURE_LEN, SigningProfile, header,

@@ -15,6 +15,9 @@ const ALG: &KeyRef = key_ref("alg");
 const KEYID: &KeyRef = key_ref("keyid");
 const TAG: &KeyRef = key_ref("tag");
 
+/// The most covered components a received `Signature-Input` may list (OffBlocks signs 4 to 6).
+pub const MAX_COMPONENTS: usize = 64;
+
 /// One signature parameter (RFC 9421 §2.3). Only the six parameters the OffBlocks verifier
 /// accepts exist.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,6 +184,12 @@ impl SignatureParams {
                 reason: "the member is not an inner list",
             });
         };
+        // The header is the sender's: bound the work before anything is built or compared.
+        if list.items.len() > MAX_COMPONENTS {
+            return Err(ParamsError::Malformed {
+                reason: "more than 64 covered components",
+            });
+        }
         let mut components = Vec::with_capacity(list.items.len());
         for item in &list.items {
             let BareItem::String(s) = &item.bare_item else {

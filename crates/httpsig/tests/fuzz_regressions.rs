@@ -47,3 +47,25 @@ fn signed_request_with_callers_non_ascii_content_digest_and_no_body() {
         "{verified:?}"
     );
 }
+
+/// A `Signature-Input` listing thousands of components is refused before they are compared with
+/// each other (the duplicate check is quadratic).
+#[test]
+fn a_signature_input_with_too_many_components_is_refused() {
+    use chainsig_httpsig::{MAX_COMPONENTS, ParamsError, SignatureParams};
+    let list = |n: usize| {
+        let components: Vec<String> = (0..n).map(|i| format!("\"x-h{i}\"")).collect();
+        format!("sig1=({});created=1", components.join(" "))
+    };
+    assert_eq!(
+        SignatureParams::from_signature_input(&list(MAX_COMPONENTS), "sig1")
+            .expect("at the limit")
+            .components()
+            .len(),
+        MAX_COMPONENTS
+    );
+    assert!(matches!(
+        SignatureParams::from_signature_input(&list(50_000), "sig1"),
+        Err(ParamsError::Malformed { .. })
+    ));
+}
