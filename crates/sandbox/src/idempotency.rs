@@ -130,7 +130,10 @@ impl IdempotencyStore {
         window: std::time::Duration,
     ) -> Begin {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(entry) = entries.get(&key).filter(|e| now - e.created <= window) {
+        // A key in flight stays taken however long its write takes (the guard frees it if the
+        // request is dropped): expiring it would let a second request run the same write.
+        let live = |e: &Entry| matches!(e.state, EntryState::InFlight) || now - e.created <= window;
+        if let Some(entry) = entries.get(&key).filter(|e| live(e)) {
             if entry.fingerprint != fingerprint {
                 return Begin::Mismatch;
             }
@@ -140,7 +143,7 @@ impl IdempotencyStore {
             };
         }
         if entries.len() >= PRUNE_AT && entries.len().is_power_of_two() {
-            entries.retain(|_, e| now - e.created <= window);
+            entries.retain(|_, e| live(e));
         }
         entries.insert(
             key,
@@ -286,6 +289,21 @@ mod tests {
         assert!(matches!(
             store.begin(key, [2; 32], now, WINDOW),
             Begin::Mismatch
+        ));
+    }
+
+    #[test]
+    fn a_write_in_flight_longer_than_the_window_keeps_its_key() {
+        let store = IdempotencyStore::default();
+        let key = Uuid::new_v4();
+        let now = OffsetDateTime::now_utc();
+        assert!(matches!(
+            store.begin(key, [1; 32], now, WINDOW),
+            Begin::Proceed
+        ));
+        assert!(matches!(
+            store.begin(key, [1; 32], now + WINDOW * 2, WINDOW),
+            Begin::InFlight
         ));
     }
 
