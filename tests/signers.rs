@@ -321,3 +321,52 @@ async fn a_rejected_deletion_signature_is_recovered_from() {
     assert_eq!(after.challenges_rejected - before.challenges_rejected, 1);
     assert_eq!(after.challenges_verified - before.challenges_verified, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rerun_signs_the_new_challenge_under_a_new_idempotency_key() {
+    let env = support::start().await;
+    let client = &env.client;
+    // One attempt per run, the same seed for both runs.
+    let mut options = options();
+    options.max_sign_attempts = 1;
+    let signer = LocalEvmSigner::random();
+    let customer = client
+        .onboard_customer(&signer, "rerun-key", &options)
+        .await
+        .unwrap();
+    client
+        .simulator_verify(&customer.id, IdempotencyKey::new())
+        .await
+        .unwrap();
+    let created = client
+        .create_account(
+            &customer.id,
+            &CreateAccount::card("EUR"),
+            IdempotencyKey::new(),
+        )
+        .await
+        .unwrap();
+
+    // The first run's only signature is refused, and the sandbox issues a new challenge.
+    let signer = Tampering::new(signer, 1);
+    let error = client
+        .resume_account(&created.id, &signer, &options)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::ChallengeRejected { .. }),
+        "{error:?}"
+    );
+
+    // The rerun signs that new challenge: a different body, so not the first run's key (which
+    // the sandbox would refuse as reused, 422, and the flow would take for a rejection).
+    let account = client
+        .resume_account(&created.id, &signer, &options)
+        .await
+        .unwrap();
+    assert_eq!(account.status.as_str(), "active");
+    assert_eq!(signer.calls(), 2);
+    let counters = env.sandbox.counters();
+    assert_eq!(counters.challenges_rejected, 1);
+    assert_eq!(counters.challenges_verified, 2);
+}

@@ -48,11 +48,14 @@ impl Subject<'_> {
 
 /// Whether an error answer to a submission means "this signature was not accepted, a new
 /// challenge is waiting" (bad signature, expired or stale challenge).
+/// OffBlocks documents the statuses, not the codes; the codes excluded here are about the
+/// request (its HTTP signature, its idempotency key), and a new challenge would not help.
 fn is_rejection(error: &ApiError) -> bool {
     matches!(
         error.status,
         StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::GONE
-    )
+    ) && !error.has_code("invalid_signature")
+        && !error.has_code("idempotency_key_reused")
 }
 
 /// Whether an error answer means "nothing waits for a signature any more" (someone, maybe an
@@ -98,7 +101,9 @@ pub(crate) async fn sign_until_accepted<S: ChallengeSigner + ?Sized>(
                 client,
                 &submission,
                 options,
-                &format!("{label}/sign/{round}"),
+                // One key per challenge, not per round: a resumed flow signs a fresh challenge,
+                // which must not reuse the key of one submitted before.
+                &format!("{label}/sign/{text}"),
             )
             .await
         {
