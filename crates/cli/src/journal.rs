@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -91,13 +91,25 @@ impl Journal {
                 merge(&mut rows, entry);
             }
         }
-        let file = OpenOptions::new()
+        let cannot_write = |e: std::io::Error| {
+            CliError::input(format!("cannot write journal {}: {e}", path.display()))
+        };
+        let mut file = OpenOptions::new()
             .create(true)
             .append(true)
+            .read(true)
             .open(path)
-            .map_err(|e| {
-                CliError::input(format!("cannot write journal {}: {e}", path.display()))
-            })?;
+            .map_err(cannot_write)?;
+        // A torn last line gets its end now: appended to, it would make the next entry unreadable.
+        if file.metadata().map_err(cannot_write)?.len() > 0 {
+            let mut last = [0u8; 1];
+            file.seek(SeekFrom::End(-1))
+                .and_then(|_| file.read_exact(&mut last))
+                .map_err(cannot_write)?;
+            if last[0] != b'\n' {
+                file.write_all(b"\n").map_err(cannot_write)?;
+            }
+        }
         Ok(Self {
             file: Mutex::new(file),
             rows: Mutex::new(rows),
@@ -127,5 +139,52 @@ impl Journal {
             entry.clone(),
         );
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(external_id: &str, stage: Stage) -> Entry {
+        Entry {
+            external_id: external_id.to_owned(),
+            chain: "evm".to_owned(),
+            line: 2,
+            seed: Uuid::new_v4(),
+            stage,
+            customer_id: None,
+            account_id: None,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn an_entry_after_a_torn_line_is_read_back() {
+        let dir = std::env::temp_dir().join(format!("chainsig-journal-{}", Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("batch.journal");
+        // A run that died in the middle of its second line.
+        let first = serde_json::to_string(&entry("a", Stage::Started)).expect("json");
+        std::fs::write(&path, format!("{first}\n{{\"externalId\":\"b\",\"cha")).expect("write");
+
+        let journal = Journal::open(&path).expect("open");
+        assert_eq!(
+            journal.row("a", "evm").map(|r| r.stage),
+            Some(Stage::Started)
+        );
+        journal.record(&entry("b", Stage::Started)).expect("record");
+        drop(journal);
+
+        let reopened = Journal::open(&path).expect("reopen");
+        assert_eq!(
+            reopened.row("a", "evm").map(|r| r.stage),
+            Some(Stage::Started)
+        );
+        assert_eq!(
+            reopened.row("b", "evm").map(|r| r.stage),
+            Some(Stage::Started)
+        );
+        std::fs::remove_dir_all(&dir).ok();
     }
 }
