@@ -23,6 +23,9 @@ use crate::token::{CachedToken, TokenCache};
 
 /// Largest answer body read; anything longer is an error, not an allocation.
 const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+/// The longest error message and code kept from an error answer, in bytes.
+const MAX_ERROR_MESSAGE: usize = 512;
+const MAX_ERROR_CODE: usize = 64;
 
 type Signer = RequestSigner<Arc<dyn RequestSigningKey>>;
 
@@ -594,28 +597,28 @@ fn describe(error: reqwest::Error) -> String {
 /// otherwise.
 pub(crate) fn api_error(answer: &Answer, key: Option<uuid::Uuid>) -> ApiError {
     let body = &answer.body[..];
+    // The server's text goes into errors, logs and journals: cut to a readable length.
+    let cut = |text: &str, max: usize| {
+        let text = text.trim();
+        let mut end = text.len().min(max);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text[..end].to_owned()
+    };
     let (code, message) = match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(json) => (
             json.get(error_body::CODE)
                 .and_then(|v| v.as_str())
-                .map(str::to_owned),
-            json.get(error_body::MESSAGE)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_owned(),
+                .map(|code| cut(code, MAX_ERROR_CODE)),
+            cut(
+                json.get(error_body::MESSAGE)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default(),
+                MAX_ERROR_MESSAGE,
+            ),
         ),
-        Err(_) => {
-            let text = String::from_utf8_lossy(body);
-            let mut text = text.trim().to_owned();
-            if text.len() > 512 {
-                let mut cut = 512;
-                while !text.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                text.truncate(cut);
-            }
-            (None, text)
-        }
+        Err(_) => (None, cut(&String::from_utf8_lossy(body), MAX_ERROR_MESSAGE)),
     };
     ApiError {
         status: answer.status,

@@ -12,9 +12,9 @@ use uuid::Uuid;
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
-    /// The machine-readable code (`error` field), when the body had one.
+    /// The machine-readable code (`error` field, cut to 64 bytes), when the body had one.
     pub code: Option<String>,
-    /// The human-readable message (`message` field, or the plain-text body, cut to 512 bytes).
+    /// The human-readable message (`message` field, or the plain-text body), cut to 512 bytes.
     pub message: String,
     /// The idempotency key the request carried (writes only).
     pub idempotency_key: Option<Uuid>,

@@ -341,3 +341,28 @@ async fn an_absurd_retry_after_ends_the_retries() {
     }
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn a_long_error_message_is_cut() {
+    let router = Router::new()
+        .route("/v1/auth/token", post(|| async { token() }))
+        .route(
+            "/v1/accounts/{id}",
+            get(|| async {
+                let long = "é".repeat(10_000);
+                (
+                    StatusCode::NOT_FOUND,
+                    axum::Json(serde_json::json!({"error": long, "message": long})),
+                )
+                    .into_response()
+            }),
+        );
+    let client = client(&serve(router).await, fast_retries(1));
+    match client.get_account("x").await {
+        Err(Error::Api(e)) => {
+            assert_eq!(e.message, "é".repeat(256));
+            assert_eq!(e.code, Some("é".repeat(32)));
+        }
+        other => panic!("{other:?}"),
+    }
+}
