@@ -14,7 +14,8 @@ const MAX_KEY_FILE: u64 = 64 * 1024;
 const MAX_CHALLENGE_TEXT: u64 = (Challenge::MAX_BYTES as u64).div_ceil(3) * 4 + 2;
 
 fn read_limited(reader: impl Read, limit: u64, what: &str) -> Result<Zeroizing<String>, CliError> {
-    let mut text = Zeroizing::new(String::new());
+    // Sized for the limit up front: a growing string would leave copies of the secret behind.
+    let mut text = Zeroizing::new(String::with_capacity(limit as usize + 1));
     reader
         .take(limit + 1)
         .read_to_string(&mut text)

@@ -146,7 +146,14 @@ impl LocalEvmSigner {
     /// The private key as `0x`-prefixed hex, for writing a key file.
     pub fn to_hex(&self) -> Zeroizing<String> {
         let bytes = Zeroizing::new(self.key.to_bytes());
-        Zeroizing::new(format!("0x{}", hex::encode(bytes.as_slice())))
+        let mut digits = Zeroizing::new([0u8; 64]);
+        hex::encode_to_slice(bytes.as_slice(), digits.as_mut_slice())
+            .expect("32 bytes are 64 hex digits");
+        // Sized once, with room for a newline, so that no copy of the key is left by a realloc.
+        let mut text = Zeroizing::new(String::with_capacity(2 + 64 + 1));
+        text.push_str("0x");
+        text.extend(digits.iter().map(|&d| char::from(d)));
+        text
     }
 
     /// Signs `message` with EIP-191 `personal_sign`, synchronously.

@@ -19,17 +19,16 @@ pub(crate) fn run(args: KeygenArgs) -> Result<ExitCode, CliError> {
             let signer = LocalEvmSigner::random()
                 .with_chain(chain)
                 .map_err(|e| CliError::input(e.to_string()))?;
-            let mut text = signer.to_hex();
-            text.push('\n');
-            (signer.account().clone(), text)
+            (signer.account().clone(), with_newline(&signer.to_hex()))
         }
         Family::Solana => {
             let signer = LocalSolanaSigner::random()
                 .with_chain(chain)
                 .map_err(|e| CliError::input(e.to_string()))?;
-            let mut text = signer.to_keypair_json();
-            text.push('\n');
-            (signer.account().clone(), text)
+            (
+                signer.account().clone(),
+                with_newline(&signer.to_keypair_json()),
+            )
         }
     };
     write_new_private_file(&args.out, contents.as_bytes())?;
@@ -63,4 +62,13 @@ pub(crate) fn write_new_private_file(path: &Path, contents: &[u8]) -> Result<(),
     file.write_all(contents)
         .and_then(|()| file.sync_all())
         .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))
+}
+
+/// The key file's text and its final newline, in a buffer sized for both: pushing onto the
+/// key's own string could reallocate and leave a copy of the key in freed memory.
+fn with_newline(text: &str) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(text.len() + 1));
+    out.push_str(text);
+    out.push('\n');
+    out
 }
