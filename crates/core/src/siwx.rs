@@ -511,12 +511,25 @@ mod tests {
             sample().check(&mainnet, domain, uri, now, HOUR, SKEW),
             Err(SiwxError::WrongChain { .. })
         ));
-        let mut weak = sample();
-        weak.nonce = "abc".into();
-        assert!(matches!(
-            weak.check(&account(), domain, uri, now, HOUR, SKEW),
-            Err(SiwxError::WeakNonce)
-        ));
+        // EIP-4361: at least 8 alphanumeric characters.
+        for (nonce, weak) in [
+            ("abc", true),
+            ("abcdefg", true),
+            ("abcdefg!", true),
+            ("abcd efgh", true),
+            ("abcdefgh", false),
+        ] {
+            let mut message = sample();
+            message.nonce = nonce.into();
+            assert_eq!(
+                matches!(
+                    message.check(&account(), domain, uri, now, HOUR, SKEW),
+                    Err(SiwxError::WeakNonce)
+                ),
+                weak,
+                "{nonce:?}"
+            );
+        }
         let late = at("2024-01-17T19:30:00Z");
         assert!(matches!(
             sample().check(&account(), domain, uri, late, HOUR, SKEW),

@@ -106,7 +106,7 @@ fn key_errors_show_no_secret() {
     for bad in [&der[..], &der[..20]] {
         let err = P384SigningKey::from_pkcs8_der(bad).unwrap_err();
         assert_clean("KeyError (pkcs8 der)", &format!("{err} {err:?}"), &scalar);
-        if let Err(err) = P384SigningKey::from_sec1_der(&der[..20]) {
+        if let Err(err) = P384SigningKey::from_sec1_der(bad) {
             assert_clean("KeyError (sec1 der)", &format!("{err} {err:?}"), &scalar);
         }
     }
