@@ -101,6 +101,8 @@ pub(crate) struct Store {
     customer_order: Vec<Uuid>,
     accounts: HashMap<Uuid, Account>,
     account_order: Vec<Uuid>,
+    /// Each customer's accounts, in creation order: a customer's listing reads only its own.
+    customer_accounts: HashMap<Uuid, Vec<Uuid>>,
 }
 
 fn parse_id(id: &str, what: &str) -> Result<Uuid, ApiError> {
@@ -601,6 +603,10 @@ impl Store {
         let body = account.body(true);
         self.accounts.insert(id, account);
         self.account_order.push(id);
+        self.customer_accounts
+            .entry(customer_id)
+            .or_default()
+            .push(id);
         Ok(body)
     }
 
@@ -627,21 +633,19 @@ impl Store {
         customer: Option<&str>,
         now: OffsetDateTime,
     ) -> Result<Vec<AccountBody>, ApiError> {
-        let customer = match customer {
+        let ids: &[Uuid] = match customer {
             Some(id) => {
                 let uuid = parse_id(id, "customer")?;
                 if !self.customers.contains_key(&uuid) {
                     return Err(ApiError::not_found("Customer"));
                 }
-                Some(uuid)
+                self.customer_accounts.get(&uuid).map_or(&[], Vec::as_slice)
             }
-            None => None,
+            None => &self.account_order,
         };
-        let mut out = Vec::new();
-        for id in &self.account_order {
-            if let Some(account) = self.accounts.get_mut(id)
-                && customer.is_none_or(|c| account.customer_id == c)
-            {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(account) = self.accounts.get_mut(id) {
                 account.refresh(now);
                 out.push(account.body(false));
             }
