@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::onboard::{OnboardArgs, Row, default_journal, flow_options, onboard_row};
 use crate::api_config::ApiArgs;
-use crate::chain::parse_chain;
+use crate::chain::{ChainArgError, parse_chain};
 use crate::error::CliError;
 use crate::journal::{Entry, Journal, Stage};
 use crate::keys::load_signer_file;
@@ -140,14 +140,11 @@ fn read_rows(csv: &Path) -> Result<Vec<Result<Row, BadRow>>, CliError> {
                 return Err("external_id is empty".to_owned());
             }
             let chain_text = field(1);
-            let chain = parse_chain(&chain_text).map_err(|e| {
-                if e.starts_with("unsupported") {
-                    format!("chain `{chain_text}`: {e}")
-                } else {
-                    format!(
-                        "unknown chain `{chain_text}`: use evm, solana or a CAIP-2 id such as eip155:1 or solana:<genesis hash>"
-                    )
-                }
+            let chain = parse_chain(&chain_text).map_err(|e| match e {
+                ChainArgError::Unsupported(_) => format!("chain `{chain_text}`: {e}"),
+                ChainArgError::Invalid(_) => format!(
+                    "unknown chain `{chain_text}`: use evm, solana or a CAIP-2 id such as eip155:1 or solana:<genesis hash>"
+                ),
             })?;
             let key_file = field(2);
             if key_file.is_empty() {
