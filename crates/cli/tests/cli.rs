@@ -180,7 +180,18 @@ fn keygen_address_sign_verify_round_trip_on_both_chains() {
             .output()
             .unwrap();
         let signed = json(&out.stdout);
-        for signature in [&signed["signature"], &signed["signatureHex"]] {
+        // base64, 0x-hex, bare hex, and base58 for ed25519.
+        let hex = signed["signatureHex"].as_str().unwrap();
+        let bytes = hex::decode(hex.trim_start_matches("0x")).unwrap();
+        let mut encodings = vec![
+            signed["signature"].clone(),
+            signed["signatureHex"].clone(),
+            serde_json::Value::from(hex.trim_start_matches("0x")),
+        ];
+        if chain == "solana" {
+            encodings.push(serde_json::Value::from(bs58::encode(&bytes).into_string()));
+        }
+        for signature in &encodings {
             chainsig()
                 .args([
                     "verify",

@@ -1,6 +1,5 @@
 use std::process::ExitCode;
 
-use base64::Engine as _;
 use chainsig_core::{AccountId, ChallengeSignature, SignatureScheme, VerifyError};
 use serde_json::json;
 
@@ -55,25 +54,23 @@ pub(crate) fn run(args: VerifyArgs) -> Result<ExitCode, CliError> {
 /// signature length.
 fn decode_signature(scheme: SignatureScheme, text: &str) -> Result<ChallengeSignature, CliError> {
     let len = scheme.signature_len();
-    let candidates: [Option<Vec<u8>>; 3] = if let Some(digits) = text.strip_prefix("0x") {
-        [hex::decode(digits).ok(), None, None]
+    let decoded = if text.starts_with("0x") {
+        ChallengeSignature::from_hex(scheme, text).ok()
     } else {
-        [
-            base64::engine::general_purpose::STANDARD.decode(text).ok(),
-            hex::decode(text).ok(),
-            (scheme == SignatureScheme::Ed25519)
-                .then(|| bs58::decode(text).into_vec().ok())
-                .flatten(),
-        ]
+        // Each decoder checks the scheme's length, so a text that two encodings could read
+        // is taken by the one that gives a signature.
+        ChallengeSignature::from_base64(scheme, text)
+            .ok()
+            .or_else(|| ChallengeSignature::from_hex(scheme, text).ok())
+            .or_else(|| {
+                (scheme == SignatureScheme::Ed25519)
+                    .then(|| ChallengeSignature::from_base58(scheme, text).ok())
+                    .flatten()
+            })
     };
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|bytes| bytes.len() == len)
-        .and_then(|bytes| ChallengeSignature::new(scheme, bytes).ok())
-        .ok_or_else(|| {
-            CliError::input(format!(
-                "--signature: expected a {len}-byte {scheme} signature as base64 or 0x-hex"
-            ))
-        })
+    decoded.ok_or_else(|| {
+        CliError::input(format!(
+            "--signature: expected a {len}-byte {scheme} signature as base64 or 0x-hex"
+        ))
+    })
 }
