@@ -8,7 +8,6 @@
 
 use aes::cipher::{KeyIvInit, StreamCipher};
 use serde::Deserialize;
-use sha3::{Digest, Keccak256};
 use zeroize::Zeroizing;
 
 use crate::error::KeyError;
@@ -154,10 +153,10 @@ pub(crate) fn decrypt(
         _ => return Err(bad("only the scrypt and pbkdf2 KDFs are supported")),
     }
 
-    let expected_mac = Keccak256::new()
-        .chain_update(&derived[16..32])
-        .chain_update(&ciphertext)
-        .finalize();
+    let mut hasher = alloy_primitives::Keccak256::new();
+    hasher.update(&derived[16..32]);
+    hasher.update(&ciphertext);
+    let expected_mac = hasher.finalize();
     if expected_mac.as_slice() != mac.as_slice() {
         return Err(KeyError::WrongPassword);
     }

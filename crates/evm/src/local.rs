@@ -174,9 +174,8 @@ impl LocalEvmSigner {
 
 /// The address of a public key: the last 20 bytes of keccak256 of its uncompressed coordinates.
 pub(crate) fn address_of(key: &k256::ecdsa::VerifyingKey) -> [u8; 20] {
-    use sha3::{Digest, Keccak256};
     let point = key.to_encoded_point(false);
-    let hash = Keccak256::digest(&point.as_bytes()[1..]);
+    let hash = alloy_primitives::keccak256(&point.as_bytes()[1..]);
     let mut out = [0u8; 20];
     out.copy_from_slice(&hash[12..]);
     out
