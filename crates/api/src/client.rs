@@ -256,7 +256,8 @@ pub(crate) enum Auth {
 }
 
 /// One logical request: retries send exactly these bytes, with this idempotency key.
-#[derive(Debug)]
+///
+/// No derived `Debug`: the token request's body holds the API secret.
 pub(crate) struct Operation {
     pub(crate) method: Method,
     pub(crate) path: String,
@@ -293,7 +294,8 @@ impl Operation {
 }
 
 /// A successful answer.
-#[derive(Debug)]
+///
+/// No derived `Debug`: the token answer's body holds the bearer token.
 pub(crate) struct Answer {
     pub(crate) status: StatusCode,
     pub(crate) body: Bytes,
