@@ -219,6 +219,9 @@ fn router(app: Arc<App>) -> Router {
         // After every route, so that it reaches all of them.
         .method_not_allowed_fallback(h::method_not_allowed)
         .fallback(h::not_found)
+        // `limit_body` bounds every body with the configured limit: axum's own default (2 MiB,
+        // plain-text 413) would otherwise apply on top of it.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(from_fn_with_state(app.clone(), limit_body))
         .layer(from_fn_with_state(app.clone(), inject))
         .with_state(app)

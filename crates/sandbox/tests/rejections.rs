@@ -752,6 +752,16 @@ async fn a_body_over_the_limit_is_413() {
 }
 
 #[tokio::test]
+async fn a_body_limit_above_axums_default_is_the_one_applied() {
+    // 3 MiB configured, a 2.5 MiB body: read and judged (a bad chain id), not axum's 413.
+    let env = Env::start_with(|c| c.body_limit = 3 * 1024 * 1024).await;
+    let big = json!({ "chainId": "eip155:1:0x00", "externalId": "x".repeat(2_500_000) });
+    let answer = env.post(paths::CUSTOMERS, big).await;
+    assert_ne!(answer.status, 413, "{:?}", answer.json);
+    assert_eq!(answer.status, 400, "{:?}", answer.json);
+}
+
+#[tokio::test]
 async fn unknown_routes_are_404_json() {
     let env = Env::start().await;
     for path in ["/nope", "/customers/x/y/z", "/auth"] {
