@@ -169,9 +169,8 @@ pub(crate) fn decode_public_key(base64_pem: &str) -> Result<P384VerifyingKey, Ap
         .map_err(|e| ApiError::bad_request("invalid_public_key", format!("publicKey: {e}")))
 }
 
-fn bearer(request: &Request) -> Option<&str> {
-    request
-        .headers()
+fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
         .get(axum::http::header::AUTHORIZATION)?
         .to_str()
         .ok()?
@@ -185,7 +184,7 @@ pub(crate) async fn require_token(
     request: Request,
     next: Next,
 ) -> Response {
-    match bearer(&request).map(|t| app.tokens.check(t, app.clock.unix())) {
+    match bearer(request.headers()).map(|t| app.tokens.check(t, app.clock.unix())) {
         Some(Ok(())) => next.run(request).await,
         Some(Err(e)) => reject(&app.counters, e),
         None => reject(
@@ -202,14 +201,8 @@ pub(crate) async fn authenticate(
     request: Request,
     next: Next,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    // The outer layer already read the body within the limit: this only takes the bytes.
-    let body = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default();
-    let request = Request::from_parts(parts, Body::from(body.clone()));
     let now = app.clock.unix();
-    match bearer(&request).map(|t| app.tokens.check(t, now)) {
+    match bearer(request.headers()).map(|t| app.tokens.check(t, now)) {
         Some(Ok(())) => {}
         Some(Err(e)) => return reject(&app.counters, e),
         None => {
@@ -219,7 +212,11 @@ pub(crate) async fn authenticate(
             );
         }
     }
-    let (parts, _) = request.into_parts();
+    let (parts, body) = request.into_parts();
+    // The outer layer already read the body within the limit: this only takes the bytes.
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
     if let Err(e) = app.verifier.verify(&parts, &body, now) {
         tracing::debug!(error = %e, "request signature refused");
         return reject(
