@@ -13,8 +13,9 @@ use chainsig::httpsig::P384SigningKey;
 use chainsig::solana::LocalSolanaSigner;
 use chainsig_sandbox::{Sandbox, SandboxConfig};
 
+// `pub(crate)`: tests/examples.rs runs it.
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+pub(crate) async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 1. A local OffBlocks: it verifies every request signature and every challenge signature.
     let sandbox = Sandbox::start(SandboxConfig::default()).await?;
     println!("sandbox listening at {}\n", sandbox.base_url());

@@ -7,8 +7,9 @@ use chainsig::evm::LocalEvmSigner;
 use chainsig::solana::LocalSolanaSigner;
 use chainsig::{Challenge, ChallengeSigner};
 
+// `pub(crate)`: tests/examples.rs runs it.
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+pub(crate) async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The session-key challenge from OffBlocks' sandbox docs: base64 of a UUID's text.
     let challenge = Challenge::from_base64("NWRmMzU5ZjAtZDI5OS00MGExLTgwMjMtMTdjNzdhNTAxNDRj")?;
     println!(

@@ -8,6 +8,12 @@ mod alloy_signer;
 #[path = "../examples/custody_signer.rs"]
 mod custody_signer;
 
+#[path = "../examples/quickstart.rs"]
+mod quickstart;
+
+#[path = "../examples/sign_challenge.rs"]
+mod sign_challenge;
+
 #[test]
 fn alloy_signer_example_runs() {
     alloy_signer::main().expect("examples/alloy_signer.rs");
@@ -16,4 +22,14 @@ fn alloy_signer_example_runs() {
 #[test]
 fn custody_signer_example_runs() {
     custody_signer::main().expect("examples/custody_signer.rs");
+}
+
+#[test]
+fn quickstart_example_runs() {
+    quickstart::main().expect("examples/quickstart.rs");
+}
+
+#[test]
+fn sign_challenge_example_runs() {
+    sign_challenge::main().expect("examples/sign_challenge.rs");
 }
