@@ -155,9 +155,9 @@ async fn sandbox_serves_a_hand_signed_request_and_stops_cleanly() {
     }
 }
 
-#[test]
-fn sandbox_takes_given_credentials_and_quiet_prints_only_the_line() {
-    let (mut running, started, _stdout) = start(&[
+#[tokio::test]
+async fn sandbox_takes_given_credentials_faults_and_quiet_prints_only_its_lines() {
+    let (mut running, started, mut stdout) = start(&[
         "--listen",
         "127.0.0.1:0",
         "--api-key",
@@ -174,8 +174,37 @@ fn sandbox_takes_given_credentials_and_quiet_prints_only_the_line() {
     ]);
     assert_eq!(started["apiKey"], "0b7e6a53-0d2c-4f59-9d8b-2b3c0a3b7c11");
     assert_eq!(started["apiSecret"], "throwaway");
-    running.0.kill().unwrap();
-    running.0.wait().unwrap();
+
+    // The fault flags are applied: of 20 token requests, some meet a fault (a dropped
+    // connection is an error here, which is fine).
+    let base_url = started["baseUrl"].as_str().unwrap().to_owned();
+    let http = reqwest::Client::new();
+    for _ in 0..20 {
+        let _answer = http
+            .post(format!("{base_url}/auth/token"))
+            .json(&json!({ "apiKey": started["apiKey"], "apiSecret": "throwaway" }))
+            .send()
+            .await;
+    }
+
+    #[cfg(unix)]
+    {
+        let pid = running.0.id().to_string();
+        let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(killed.success());
+        assert!(running.0.wait().unwrap().success());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let stopped: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(stopped["counters"]["requests"], 20, "{stopped}");
+        let faults = stopped["counters"]["faultsInjected"].as_u64().unwrap();
+        assert!((1..20).contains(&faults), "{stopped}");
+    }
+    #[cfg(not(unix))]
+    {
+        running.0.kill().unwrap();
+        running.0.wait().unwrap();
+    }
     let mut stderr = String::new();
     running
         .0
