@@ -227,6 +227,14 @@ fn onboard_evm_and_solana_single_customers() {
             .stdout,
     );
     assert_eq!(again["status"], "active");
+    let evm_customer = customers
+        .iter()
+        .find(|c| c.external_id == "c-evm")
+        .unwrap();
+    let evm_accounts = sandbox
+        .block_on(client.list_customer_accounts(&evm_customer.id))
+        .unwrap();
+    assert_eq!(again["id"], evm_accounts[0].id.as_str(), "{again}");
     let after = sandbox.counters();
     assert_eq!((after.customers, after.accounts), (2, 2));
 }
