@@ -227,10 +227,7 @@ fn onboard_evm_and_solana_single_customers() {
             .stdout,
     );
     assert_eq!(again["status"], "active");
-    let evm_customer = customers
-        .iter()
-        .find(|c| c.external_id == "c-evm")
-        .unwrap();
+    let evm_customer = customers.iter().find(|c| c.external_id == "c-evm").unwrap();
     let evm_accounts = sandbox
         .block_on(client.list_customer_accounts(&evm_customer.id))
         .unwrap();

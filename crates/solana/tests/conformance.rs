@@ -104,3 +104,94 @@ async fn a_leaky_debug_fails_the_kit() {
         .unwrap_err();
     assert_eq!(failure.check, "debug-no-secret");
 }
+
+/// How a [`Misbehaving`] signer goes wrong.
+#[derive(Debug, Clone, Copy)]
+enum Fault {
+    /// Signs the base64 text instead of the decoded bytes.
+    SignsBase64,
+    /// Signs the text with its trailing whitespace trimmed.
+    Trims,
+    /// Refuses challenges over 1 KiB.
+    SmallOnly,
+    /// Reports an EVM account for its ed25519 key.
+    EvmAccount,
+}
+
+/// A signer written the way custody integrations go wrong; each must fail the kit.
+struct Misbehaving {
+    key: SigningKey,
+    account: chainsig_core::AccountId,
+    fault: Fault,
+}
+
+impl std::fmt::Debug for Misbehaving {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Misbehaving")
+            .field("fault", &self.fault)
+            .finish()
+    }
+}
+
+#[async_trait]
+impl ChallengeSigner for Misbehaving {
+    fn account(&self) -> &chainsig_core::AccountId {
+        &self.account
+    }
+
+    fn scheme(&self) -> chainsig_core::SignatureScheme {
+        chainsig_core::SignatureScheme::Ed25519
+    }
+
+    async fn sign_challenge(
+        &self,
+        challenge: &chainsig_core::Challenge,
+    ) -> Result<chainsig_core::ChallengeSignature, SignerError> {
+        let signed: Vec<u8> = match self.fault {
+            Fault::SignsBase64 => challenge.as_base64().as_bytes().to_vec(),
+            Fault::Trims => match std::str::from_utf8(challenge.bytes()) {
+                Ok(text) => text.trim_end().as_bytes().to_vec(),
+                Err(_) => challenge.bytes().to_vec(),
+            },
+            Fault::SmallOnly if challenge.len() > 1024 => {
+                return Err(SignerError::InvalidChallenge("too long for us".into()));
+            }
+            Fault::SmallOnly | Fault::EvmAccount => challenge.bytes().to_vec(),
+        };
+        let signature = self.key.sign(&signed).to_bytes();
+        Ok(chainsig_core::ChallengeSignature::new(
+            chainsig_core::SignatureScheme::Ed25519,
+            signature.to_vec(),
+        )
+        .expect("64 bytes"))
+    }
+}
+
+/// Each check of the kit bites: a signer with the matching fault fails that check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_misbehaving_signer_fails_its_check() {
+    let local = LocalSolanaSigner::from_seed(&SEED);
+    let evm: chainsig_core::AccountId = "eip155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb"
+        .parse()
+        .expect("EVM account");
+    for (fault, check) in [
+        (Fault::SignsBase64, "round-trip"),
+        (Fault::Trims, "verbatim"),
+        (Fault::SmallOnly, "64-kib"),
+        (Fault::EvmAccount, "account-stable"),
+    ] {
+        let account = match fault {
+            Fault::EvmAccount => evm.clone(),
+            _ => local.account().clone(),
+        };
+        let signer: Arc<dyn ChallengeSigner> = Arc::new(Misbehaving {
+            key: SigningKey::from_bytes(&SEED),
+            account,
+            fault,
+        });
+        let failure = run_conformance(signer, &SolanaVerifier, &options(&SEED))
+            .await
+            .expect_err("a misbehaving signer must fail");
+        assert_eq!(failure.check, check, "{fault:?}: {failure:?}");
+    }
+}
