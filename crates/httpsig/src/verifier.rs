@@ -115,7 +115,9 @@ impl fmt::Debug for Verifier {
 }
 
 impl Verifier {
-    /// A verifier for an `https` server with the OffBlocks profile, no clock skew, no maximum age.
+    /// A verifier for an `https` server with the OffBlocks profile, no clock skew, and a maximum
+    /// age of [`DEFAULT_VALIDITY_SECS`](crate::DEFAULT_VALIDITY_SECS): a signature without
+    /// `expires` is not valid forever unless [`with_max_age(None)`](Self::with_max_age) says so.
     pub fn new(keys: impl KeyResolver + 'static) -> Self {
         Self {
             keys: Arc::new(keys),
@@ -123,7 +125,7 @@ impl Verifier {
             scheme: "https".to_owned(),
             authority: None,
             clock_skew: 0,
-            max_age: None,
+            max_age: Some(crate::DEFAULT_VALIDITY_SECS),
         }
     }
 
@@ -148,7 +150,8 @@ impl Verifier {
         self
     }
 
-    /// Rejects signatures whose `created` is more than `secs` old.
+    /// Rejects signatures whose `created` is more than `secs` old (`None`: no limit, for tests
+    /// against fixed vectors).
     #[must_use]
     pub fn with_max_age(mut self, secs: Option<u64>) -> Self {
         self.max_age = secs;

@@ -48,7 +48,8 @@ fn reason(v: &Verifier, req: &http::Request<Vec<u8>>, now: u64) -> &'static str 
 #[test]
 fn time_window_boundaries_and_skew() {
     let s = signer();
-    let v = verifier_for(&s);
+    // `expires` alone: the default max age (300 s, the same as the validity) is lifted.
+    let v = verifier_for(&s).with_max_age(None);
     let req = signed_post(&s, b"{}");
     assert!(v.verify_request(&req, T0).is_ok());
     assert!(
@@ -68,7 +69,7 @@ fn time_window_boundaries_and_skew() {
 }
 
 #[test]
-fn without_expires_only_max_age_bounds_the_signature() {
+fn without_expires_the_max_age_bounds_the_signature() {
     let s = signer().with_profile(SigningProfile::OFFBLOCKS.with_validity(None));
     let v = verifier_for(&s);
     let req = signed_post(&s, b"{}");
@@ -78,10 +79,14 @@ fn without_expires_only_max_age_bounds_the_signature() {
             .unwrap()
             .contains("expires")
     );
-    assert!(v.verify_request(&req, T0 + 1_000_000).is_ok());
-    assert_eq!(
-        reason(&v.with_max_age(Some(300)), &req, T0 + 301),
-        "too-old"
+    // By default a signature is not valid forever: 300 s after `created`.
+    assert!(v.verify_request(&req, T0 + 300).is_ok());
+    assert_eq!(reason(&v, &req, T0 + 301), "too-old");
+    // Only an explicit `None` lifts the limit.
+    assert!(
+        v.with_max_age(None)
+            .verify_request(&req, T0 + 1_000_000)
+            .is_ok()
     );
 }
 
