@@ -158,6 +158,10 @@ pub enum SignerError {
     /// A person or a policy engine declined to sign.
     #[error("signing was rejected by the approver: {0}")]
     Rejected(String),
+    /// A [`ChallengePolicy`](crate::ChallengePolicy) refused the challenge before any signer saw
+    /// it; the refusal names the rule.
+    #[error(transparent)]
+    PolicyRefused(crate::PolicyRefusal),
     /// The backend could not be reached or did not answer in time.
     #[error("the signing backend is unavailable: {reason}")]
     Unavailable {
@@ -199,6 +203,7 @@ impl fmt::Debug for SignerError {
             SignerError::InvalidChallenge(_) => "InvalidChallenge",
             SignerError::AccountMismatch { .. } => "AccountMismatch",
             SignerError::Rejected(_) => "Rejected",
+            SignerError::PolicyRefused(_) => "PolicyRefused",
             SignerError::Unavailable { .. } => "Unavailable",
             SignerError::InvalidSignature(_) => "InvalidSignature",
             SignerError::Backend(_) => "Backend",

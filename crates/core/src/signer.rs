@@ -5,7 +5,70 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::{AccountId, Challenge, ChallengeSignature, SignatureScheme, SignerError};
+use crate::{AccountId, Challenge, ChallengePurpose, ChallengeSignature, SignatureScheme, SignerError};
+
+/// What the caller knows about a challenge that its bytes do not say: why it is signed, whose
+/// account it concerns, and which API sent it. Flows pass it to
+/// [`ChallengeSigner::sign_challenge_in`]; a [`PolicySigner`](crate::PolicySigner) decides on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigningContext {
+    /// Why the signature is asked for.
+    pub purpose: ChallengePurpose,
+    /// The wallet the challenge is for (the customer's CAIP-10 id), when known.
+    pub owner: Option<AccountId>,
+    /// The API that sent the challenge, when known: its host\[:port\] (a Sign-In-with-X
+    /// `domain`) and origin (`https://host[:port]`, the `URI`).
+    pub api: Option<ApiIdentity>,
+}
+
+impl SigningContext {
+    /// Nothing known: a signer called directly with bytes.
+    pub fn unknown() -> Self {
+        Self {
+            purpose: ChallengePurpose::Unknown,
+            owner: None,
+            api: None,
+        }
+    }
+
+    /// A challenge for `purpose`.
+    pub fn new(purpose: ChallengePurpose) -> Self {
+        Self {
+            purpose,
+            ..Self::unknown()
+        }
+    }
+
+    /// The same, for the wallet `owner`.
+    pub fn with_owner(mut self, owner: AccountId) -> Self {
+        self.owner = Some(owner);
+        self
+    }
+
+    /// The same, sent by the API at `domain` / `origin`.
+    pub fn with_api(mut self, domain: impl Into<String>, origin: impl Into<String>) -> Self {
+        self.api = Some(ApiIdentity {
+            domain: domain.into(),
+            origin: origin.into(),
+        });
+        self
+    }
+}
+
+impl Default for SigningContext {
+    fn default() -> Self {
+        Self::unknown()
+    }
+}
+
+/// The API a challenge came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiIdentity {
+    /// host\[:port\], e.g. `api.offblocks.xyz`.
+    pub domain: String,
+    /// `https://host[:port]`.
+    pub origin: String,
+}
 
 /// Signs OffBlocks challenges with one key.
 ///
@@ -51,9 +114,25 @@ pub trait ChallengeSigner: Send + Sync + Debug {
         challenge: &Challenge,
     ) -> Result<ChallengeSignature, SignerError>;
 
+    /// Signs with what the caller knows about the challenge. Signers ignore it by default; a
+    /// [`PolicySigner`](crate::PolicySigner) decides on it. Flows call this method.
+    async fn sign_challenge_in(
+        &self,
+        challenge: &Challenge,
+        context: &SigningContext,
+    ) -> Result<ChallengeSignature, SignerError> {
+        let _ = context;
+        self.sign_challenge(challenge).await
+    }
+
     /// Checks that the backend can sign now (reachable, unlocked). Local keys always can.
     async fn health_check(&self) -> Result<(), SignerError> {
         Ok(())
+    }
+
+    /// Which backend signs, for audit lines (default: the type's name).
+    fn backend(&self) -> &str {
+        std::any::type_name::<Self>()
     }
 }
 
@@ -73,8 +152,18 @@ macro_rules! forward_signer {
             ) -> Result<ChallengeSignature, SignerError> {
                 (**self).sign_challenge(challenge).await
             }
+            async fn sign_challenge_in(
+                &self,
+                challenge: &Challenge,
+                context: &SigningContext,
+            ) -> Result<ChallengeSignature, SignerError> {
+                (**self).sign_challenge_in(challenge, context).await
+            }
             async fn health_check(&self) -> Result<(), SignerError> {
                 (**self).health_check().await
+            }
+            fn backend(&self) -> &str {
+                (**self).backend()
             }
         }
     )*};

@@ -9,7 +9,9 @@
 //!
 //! The layouts are documented byte by byte on [`check_transaction_shape`].
 
-use std::fmt;
+use chainsig_core::txshape::{SolanaShape, solana_shape};
+
+pub use chainsig_core::txshape::MessageVersion;
 
 /// The transaction shape a challenge matched, and why signing it was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -37,25 +39,6 @@ pub enum TransactionShapeError {
         /// The kind of message inside.
         message: MessageVersion,
     },
-}
-
-/// The version of a transaction message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum MessageVersion {
-    /// The original (unversioned) format.
-    Legacy,
-    /// Version 0, with address-table lookups.
-    V0,
-}
-
-impl fmt::Display for MessageVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            MessageVersion::Legacy => "legacy",
-            MessageVersion::V0 => "version 0",
-        })
-    }
 }
 
 /// Checks that `bytes` are not shaped like a Solana transaction, a transaction message or an
@@ -134,22 +117,22 @@ impl fmt::Display for MessageVersion {
 /// assert_eq!(check_transaction_shape(&message), Err(TransactionShapeError::LegacyMessage));
 /// ```
 pub fn check_transaction_shape(bytes: &[u8]) -> Result<(), TransactionShapeError> {
-    if bytes.first() == Some(&0xff) {
-        return Err(TransactionShapeError::OffchainMessageDomain);
-    }
-    if let Some(version) = message_version(bytes) {
-        return Err(match version {
-            MessageVersion::Legacy => TransactionShapeError::LegacyMessage,
-            MessageVersion::V0 => TransactionShapeError::V0Message,
-        });
-    }
-    if let Some((signatures, message)) = transaction(bytes) {
-        return Err(TransactionShapeError::Transaction {
+    // The parser lives in core, so that challenge classification and this guard agree.
+    match solana_shape(bytes) {
+        None => Ok(()),
+        Some(SolanaShape::OffchainMessageDomain) => {
+            Err(TransactionShapeError::OffchainMessageDomain)
+        }
+        Some(SolanaShape::Message(MessageVersion::V0)) => Err(TransactionShapeError::V0Message),
+        Some(SolanaShape::Message(_)) => Err(TransactionShapeError::LegacyMessage),
+        Some(SolanaShape::Transaction {
             signatures,
             message,
-        });
+        }) => Err(TransactionShapeError::Transaction {
+            signatures,
+            message,
+        }),
     }
-    Ok(())
 }
 
 /// The guard as signers apply it: the refusal names the shape and the opt-out.
@@ -164,122 +147,6 @@ pub(crate) fn guard(bytes: &[u8], allow: bool) -> Result<(), chainsig_core::Sign
              what these bytes are)"
         ))
     })
-}
-
-/// A cursor over the input that never reads out of bounds.
-struct Reader<'a> {
-    rest: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn u8(&mut self) -> Option<u8> {
-        let (&byte, rest) = self.rest.split_first()?;
-        self.rest = rest;
-        Some(byte)
-    }
-
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = self.rest.split_at_checked(n)?;
-        self.rest = rest;
-        Some(head)
-    }
-
-    /// Solana's `short_vec` length, rejecting the encodings Solana's decoder rejects.
-    fn compact_u16(&mut self) -> Option<u16> {
-        let mut value: u32 = 0;
-        for nth in 0..3 {
-            let byte = self.u8()?;
-            // The third byte carries the top 2 bits of a u16 and never a continuation bit.
-            if nth == 2 && byte > 0x03 {
-                return None;
-            }
-            value |= u32::from(byte & 0x7f) << (7 * nth);
-            if byte & 0x80 == 0 {
-                // A zero byte after the first one is a redundant (alias) encoding.
-                if byte == 0 && nth > 0 {
-                    return None;
-                }
-                return u16::try_from(value).ok();
-            }
-        }
-        None
-    }
-
-    /// A compact-u16 length followed by that many bytes.
-    fn short_vec(&mut self) -> Option<&'a [u8]> {
-        let len = self.compact_u16()?;
-        self.take(usize::from(len))
-    }
-}
-
-/// The message version when *all* of `bytes` parse as a message.
-fn message_version(bytes: &[u8]) -> Option<MessageVersion> {
-    let (&first, rest) = bytes.split_first()?;
-    let (version, mut reader) = if first == 0x80 {
-        (MessageVersion::V0, Reader { rest })
-    } else if first & 0x80 == 0 {
-        (MessageVersion::Legacy, Reader { rest: bytes })
-    } else {
-        return None;
-    };
-    message_body(&mut reader, version)?;
-    reader.rest.is_empty().then_some(version)
-}
-
-/// The header, keys, blockhash and instructions (and, for v0, the lookups) of a message.
-fn message_body(reader: &mut Reader<'_>, version: MessageVersion) -> Option<()> {
-    let required_signatures = reader.u8()?;
-    if required_signatures == 0 || required_signatures & 0x80 != 0 {
-        return None;
-    }
-    let _readonly_signed = reader.u8()?;
-    let _readonly_unsigned = reader.u8()?;
-    let keys = usize::from(reader.compact_u16()?);
-    if keys < usize::from(required_signatures) {
-        return None;
-    }
-    reader.take(keys.checked_mul(32)?)?;
-    reader.take(32)?; // recent blockhash
-
-    // The largest account index any instruction uses; checked once the lookups are known.
-    let mut max_index: Option<u8> = None;
-    let instructions = reader.compact_u16()?;
-    for _ in 0..instructions {
-        let program = reader.u8()?;
-        let accounts = reader.short_vec()?;
-        reader.short_vec()?; // data
-        let local_max = accounts.iter().copied().fold(program, u8::max);
-        max_index = max_index.max(Some(local_max));
-    }
-
-    let mut addressable = keys;
-    if version == MessageVersion::V0 {
-        let lookups = reader.compact_u16()?;
-        for _ in 0..lookups {
-            reader.take(32)?; // lookup-table account
-            let writable = reader.short_vec()?;
-            let readonly = reader.short_vec()?;
-            addressable = addressable
-                .checked_add(writable.len())?
-                .checked_add(readonly.len())?;
-        }
-    }
-    match max_index {
-        Some(index) if usize::from(index) >= addressable => None,
-        _ => Some(()),
-    }
-}
-
-/// The signature count and message version when *all* of `bytes` parse as a transaction.
-fn transaction(bytes: &[u8]) -> Option<(u16, MessageVersion)> {
-    let mut reader = Reader { rest: bytes };
-    let signatures = reader.compact_u16()?;
-    if signatures == 0 {
-        return None;
-    }
-    reader.take(usize::from(signatures).checked_mul(64)?)?;
-    let version = message_version(reader.rest)?;
-    Some((signatures, version))
 }
 
 #[cfg(test)]
@@ -319,39 +186,6 @@ mod tests {
             out.extend(data);
         }
         out
-    }
-
-    #[test]
-    fn compact_u16_matches_solana() {
-        for (bytes, expected) in [
-            (&[0x00][..], Some(0)),
-            (&[0x7f], Some(0x7f)),
-            (&[0x80, 0x01], Some(0x80)),
-            (&[0xff, 0x7f], Some(0x3fff)),
-            (&[0x80, 0x80, 0x01], Some(0x4000)),
-            (&[0xff, 0xff, 0x03], Some(0xffff)),
-            (&[0x80, 0x00], None),       // alias of 0
-            (&[0x80, 0x80, 0x00], None), // alias of 0
-            (&[0xff, 0xff, 0x04], None), // overflow
-            (&[0x80, 0x80, 0x80], None), // a third byte that continues
-            (&[0x80], None),             // truncated
-            (&[], None),
-        ] {
-            assert_eq!(
-                Reader { rest: bytes }.compact_u16(),
-                expected,
-                "{bytes:02x?}"
-            );
-        }
-        for value in [0u16, 1, 127, 128, 255, 16383, 16384, 65535] {
-            assert_eq!(
-                Reader {
-                    rest: &compact(value)
-                }
-                .compact_u16(),
-                Some(value)
-            );
-        }
     }
 
     #[test]
