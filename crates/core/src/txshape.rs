@@ -29,7 +29,6 @@ impl fmt::Display for MessageVersion {
 
 /// The Solana shape that bytes have, when they have one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum SolanaShape {
     /// The bytes begin with `0xff`, the first byte of the off-chain message signing domain
     /// `\xffsolana offchain`.
