@@ -206,8 +206,8 @@ async fn a_challenge_for_another_domain_is_refused_unsigned() {
         .await
         .unwrap_err();
     match &error {
-        Error::ChallengeRefused(reason) => assert!(reason.contains("domain"), "{reason}"),
-        other => panic!("expected ChallengeRefused, got {other:?}"),
+        Error::PolicyRefused(refusal) => assert_eq!(refusal.rule, "siwx.domains", "{refusal}"),
+        other => panic!("expected PolicyRefused, got {other:?}"),
     }
     assert!(!error.is_retryable());
     assert_eq!(signer.calls(), 0, "nothing was signed");
@@ -217,7 +217,7 @@ async fn a_challenge_for_another_domain_is_refused_unsigned() {
         .onboard_customer(&solana, "phished-sol", &options())
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::ChallengeRefused(_)), "{error:?}");
+    assert!(matches!(error, Error::PolicyRefused(_)), "{error:?}");
     assert_eq!(solana.calls(), 0);
 
     let counters = env.sandbox.counters();
@@ -265,7 +265,7 @@ async fn a_challenge_for_another_address_or_chain_is_refused() {
             .check_ownership_challenge(account, &challenge, &options)
             .unwrap_err();
         assert!(
-            matches!(error, Error::ChallengeRefused(_)),
+            matches!(error, Error::PolicyRefused(_)),
             "{account}: {error:?}"
         );
     }

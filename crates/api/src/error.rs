@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use chainsig_core::{SignerError, SiwxError};
+use chainsig_core::{PolicyRefusal, SignerError, SiwxError};
 use http::StatusCode;
 use uuid::Uuid;
 
@@ -105,10 +105,14 @@ pub enum Error {
     RequestSigning(String),
     /// The challenge signer failed or refused.
     #[error("challenge signer: {0}")]
-    Signer(#[from] SignerError),
+    Signer(SignerError),
     /// The challenge is not what this client agreed to sign; nothing was signed.
     #[error("refused to sign the challenge: {0}")]
     ChallengeRefused(String),
+    /// The challenge policy refused the challenge; nothing was signed. The refusal names the
+    /// rule, what it saw, and the policy line that would allow it.
+    #[error("refused to sign the challenge: {0}")]
+    PolicyRefused(PolicyRefusal),
     /// The server rejected the signature every time, up to the attempt limit.
     #[error("the challenge signature was rejected {attempts} time(s); last answer: {last}")]
     ChallengeRejected {
@@ -135,6 +139,15 @@ pub enum Error {
 fn key_note(key: &Option<Uuid>) -> String {
     key.map(|k| format!(" (Idempotency-Key {k})"))
         .unwrap_or_default()
+}
+
+impl From<SignerError> for Error {
+    fn from(err: SignerError) -> Self {
+        match err {
+            SignerError::PolicyRefused(refusal) => Error::PolicyRefused(refusal),
+            other => Error::Signer(other),
+        }
+    }
 }
 
 impl From<SiwxError> for Error {

@@ -341,12 +341,13 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.ends_with('\n'), "the file ends with a torn line");
         let lines: Vec<&str> = text.lines().collect();
-        assert!(lines.len() > 5, "the child wrote only {} lines", lines.len());
+        assert!(
+            lines.len() > 5,
+            "the child wrote only {} lines",
+            lines.len()
+        );
         for (n, line) in lines.iter().enumerate() {
-            assert_eq!(
-                serde_json::from_str::<AuditEvent>(line).unwrap(),
-                event(n)
-            );
+            assert_eq!(serde_json::from_str::<AuditEvent>(line).unwrap(), event(n));
         }
     }
 }

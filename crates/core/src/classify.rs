@@ -307,7 +307,9 @@ mod tests {
             classify(&message),
             ChallengeClass::Transaction(TransactionShape::Solana(SolanaShape::Message(_)))
         ));
-        let tx = [0x02, 0xc9, 0x01, 0x80, 0x01, 0x02, 0x03, 0x80, 0x80, 0x80, 0xc0];
+        let tx = [
+            0x02, 0xc9, 0x01, 0x80, 0x01, 0x02, 0x03, 0x80, 0x80, 0x80, 0xc0,
+        ];
         assert!(matches!(
             classify(&tx),
             ChallengeClass::Transaction(TransactionShape::Evm(EvmShape::Typed { .. }))

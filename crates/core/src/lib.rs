@@ -18,19 +18,21 @@ mod verifier;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
-pub use caip::{AccountId, ChainId, SOLANA_DEVNET, SOLANA_MAINNET, SOLANA_TESTNET, to_eip55};
 pub use audit::{
     AuditError, AuditEvent, AuditSink, JsonLinesAuditSink, MemoryAuditSink, Outcome, Verdict,
 };
+pub use caip::{AccountId, ChainId, SOLANA_DEVNET, SOLANA_MAINNET, SOLANA_TESTNET, to_eip55};
 pub use challenge::{Challenge, ChallengeKind};
-pub use classify::{ChallengeClass, ChallengeKindName, ChallengePurpose, TransactionShape, classify};
+pub use classify::{
+    ChallengeClass, ChallengeKindName, ChallengePurpose, TransactionShape, classify,
+};
 pub use error::{CaipError, ChallengeError, SignatureError, SignerError, VerifyError};
-pub use signature::{ChallengeSignature, SignatureScheme};
 pub use policy::{AllowAll, ChallengePolicy, Decision, PolicyInput, PolicyRefusal};
 pub use policy_rules::{
     AllowRules, PolicyFileError, PolicyRules, RateLimit, SiwxRules, StandardPolicy,
 };
 pub use policy_signer::{PolicySigner, sign_under_policy};
+pub use signature::{ChallengeSignature, SignatureScheme};
 pub use signer::{ApiIdentity, ChallengeSigner, SigningContext};
 pub use siwx::{SiwxError, SiwxMessage, format_siwx_time};
 pub use verifier::ChallengeVerifier;

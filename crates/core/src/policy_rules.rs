@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use crate::policy::{ChallengePolicy, Decision, PolicyInput, PolicyRefusal};
 use crate::siwx::{SiwxError, SiwxMessage};
-use crate::{ChallengeClass, ChallengeKindName, ChallengePurpose, ChainId};
+use crate::{ChainId, ChallengeClass, ChallengeKindName, ChallengePurpose};
 
 /// Which challenge kinds each purpose accepts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -202,10 +202,9 @@ impl PolicyRules {
             path: None,
             reason: e.to_string().trim_end().to_owned(),
         })?;
-        rules.validate().map_err(|reason| PolicyFileError::Invalid {
-            path: None,
-            reason,
-        })?;
+        rules
+            .validate()
+            .map_err(|reason| PolicyFileError::Invalid { path: None, reason })?;
         Ok(rules)
     }
 
@@ -327,11 +326,10 @@ impl StandardPolicy {
     fn check(&self, input: &PolicyInput<'_>) -> Result<String, PolicyRefusal> {
         let rules = &self.rules;
         if rules.refuse_all {
-            return Err(PolicyRefusal::new(
-                "refuse-all",
-                "the policy refuses every challenge",
-            )
-            .allow_with("`refuse-all = false`"));
+            return Err(
+                PolicyRefusal::new("refuse-all", "the policy refuses every challenge")
+                    .allow_with("`refuse-all = false`"),
+            );
         }
         let chain = input.signer.chain();
         if !rules.chains.is_empty()
@@ -389,7 +387,11 @@ impl StandardPolicy {
         Ok(rule)
     }
 
-    fn check_siwx(&self, message: &SiwxMessage, input: &PolicyInput<'_>) -> Result<(), PolicyRefusal> {
+    fn check_siwx(
+        &self,
+        message: &SiwxMessage,
+        input: &PolicyInput<'_>,
+    ) -> Result<(), PolicyRefusal> {
         let siwx = &self.rules.siwx;
         let api = input.context.api.as_ref();
         let domain_ok = if siwx.domains.is_empty() {

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::{AccountId, Challenge, ChallengePurpose, ChallengeSignature, SignatureScheme, SignerError};
+use crate::{
+    AccountId, Challenge, ChallengePurpose, ChallengeSignature, SignatureScheme, SignerError,
+};
 
 /// What the caller knows about a challenge that its bytes do not say: why it is signed, whose
 /// account it concerns, and which API sent it. Flows pass it to

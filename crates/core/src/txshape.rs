@@ -285,7 +285,6 @@ fn transaction(bytes: &[u8]) -> Option<(u16, MessageVersion)> {
     Some((signatures, version))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,7 +337,6 @@ mod tests {
         }
     }
 
-
     #[test]
     fn evm_legacy_and_typed() {
         // EIP-155 signing payload of a transfer: [nonce, gasPrice, gas, to, value, data, 1, 0, 0].
@@ -363,7 +361,10 @@ mod tests {
         assert_eq!(evm_shape(&longer), None);
         assert_eq!(evm_shape(&legacy[..legacy.len() - 1]), None);
         assert_eq!(evm_shape(&[0xc5, 1, 2, 3, 4, 5]), None);
-        assert_eq!(evm_shape(&[0xc6, 1, 2, 3, 4, 5, 6]), Some(EvmShape::Legacy { items: 6 }));
+        assert_eq!(
+            evm_shape(&[0xc6, 1, 2, 3, 4, 5, 6]),
+            Some(EvmShape::Legacy { items: 6 })
+        );
         assert_eq!(evm_shape(&[0x83, 1, 2, 3]), None);
         // An item whose length runs past the list.
         assert_eq!(evm_shape(&[0xc6, 1, 2, 3, 4, 5, 0x82]), None);

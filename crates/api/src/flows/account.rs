@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use chainsig_core::ChallengeSigner;
+use chainsig_core::{AccountId, ChallengePurpose, ChallengeSigner};
 
 use super::events::FlowEvent;
 use super::options::FlowOptions;
@@ -33,7 +33,8 @@ impl Client {
                         customer.status
                     )));
                 }
-                if !customer.account_id().is_ok_and(|a| a.same_address(signer.account())) {
+                let owner = wallet_of(&customer)?;
+                if !owner.same_address(signer.account()) {
                     return Err(Error::Flow(format!(
                         "the signer {} is not customer {customer_id}'s wallet {}",
                         signer.account(),
@@ -46,7 +47,7 @@ impl Client {
                     status: account.status.clone(),
                     resumed: false,
                 });
-                self.finish_account(account, signer, options).await
+                self.finish_account(account, owner, signer, options).await
             },
             span,
         )
@@ -68,12 +69,16 @@ impl Client {
             status: account.status.clone(),
             resumed: true,
         });
-        self.finish_account(account, signer, options).await
+        let owner = wallet_of(&self.get_customer(&account.customer_id).await?)?;
+        self.finish_account(account, owner, signer, options).await
     }
 
+    /// Signs an account's session-key challenge (the policy checks that `signer` is `owner`,
+    /// the customer's wallet) and waits for `active`.
     async fn finish_account<S: ChallengeSigner + ?Sized>(
         &self,
         account: Account,
+        owner: AccountId,
         signer: &S,
         options: &FlowOptions,
     ) -> Result<Account> {
@@ -83,6 +88,9 @@ impl Client {
                     Some(challenge) => challenge.clone(),
                     None => self.account_challenge(&account.id).await?,
                 };
+                let context = self
+                    .signing_context(ChallengePurpose::AccountSessionKey)
+                    .with_owner(owner);
                 sign_until_accepted(
                     self,
                     signer,
@@ -90,7 +98,7 @@ impl Client {
                     "account",
                     first,
                     options,
-                    |_| Ok(()),
+                    &context,
                 )
                 .await?;
             }
@@ -129,6 +137,10 @@ impl Client {
                     )
                     .await?;
                 if account.status != AccountStatus::Closed {
+                    let owner = wallet_of(&self.get_customer(&account.customer_id).await?)?;
+                    let context = self
+                        .signing_context(ChallengePurpose::AccountDeletion)
+                        .with_owner(owner);
                     let first = match &account.challenge {
                         Some(challenge) => challenge.clone(),
                         None => self.account_challenge(account_id).await?,
@@ -140,7 +152,7 @@ impl Client {
                         "account-close",
                         first,
                         options,
-                        |_| Ok(()),
+                        &context,
                     )
                     .await?;
                 }
@@ -224,4 +236,14 @@ impl Client {
             tokio::time::sleep(options.poll_interval).await;
         }
     }
+}
+
+/// The customer's wallet: whose key must sign its challenges.
+pub(super) fn wallet_of(customer: &Customer) -> Result<AccountId> {
+    customer.account_id().map_err(|e| {
+        Error::Flow(format!(
+            "customer {} has an unusable chainId: {e}",
+            customer.id
+        ))
+    })
 }

@@ -1,10 +1,14 @@
 //! Proving that a customer owns its wallet: the Sign-In-with-X challenge.
 
-use chainsig_core::{AccountId, Challenge, ChallengeSigner, SiwxMessage};
+use chainsig_core::{
+    AccountId, Challenge, ChallengeClass, ChallengePolicy, ChallengePurpose, ChallengeSigner,
+    Decision, PolicyInput, SigningContext, SiwxMessage, classify,
+};
 use http::StatusCode;
 use time::OffsetDateTime;
 
 use super::events::FlowEvent;
+use super::account::wallet_of;
 use super::options::FlowOptions;
 use super::sign_loop::{Subject, sign_until_accepted};
 use crate::client::Client;
@@ -12,28 +16,39 @@ use crate::error::{Error, Result};
 use crate::models::{CreateCustomer, Customer, CustomerStatus};
 
 impl Client {
-    /// Checks an ownership challenge before anything is signed: it must be a Sign-In-with-X
-    /// message for `signer`'s address and chain, from this client's API (domain and URI), with a
-    /// real nonce, and not expired.
+    /// Checks an ownership challenge as the flows do, with `options`' policy (by default the
+    /// strict one): it must be a Sign-In-with-X message for `signer`'s address and chain, from
+    /// this client's API (domain and URI), with a real nonce, and not expired. Nothing is signed
+    /// (a policy with a rate limit counts an allowed check as a signature).
     pub fn check_ownership_challenge(
         &self,
         signer: &AccountId,
         challenge: &Challenge,
         options: &FlowOptions,
     ) -> Result<SiwxMessage> {
-        let text = challenge
-            .as_text()
-            .ok_or_else(|| Error::ChallengeRefused("the ownership challenge is not text".into()))?;
-        let message = SiwxMessage::parse(text)?;
-        message.check(
+        let class = classify(challenge.bytes());
+        let context = self
+            .signing_context(ChallengePurpose::CustomerOwnership)
+            .with_owner(signer.clone());
+        let decision = options.policy().evaluate(&PolicyInput {
+            challenge,
+            class: &class,
             signer,
-            self.domain(),
-            self.origin(),
-            OffsetDateTime::now_utc(),
-            options.siwe_max_age,
-            options.clock_skew,
-        )?;
-        Ok(message)
+            context: &context,
+            now: OffsetDateTime::now_utc(),
+        });
+        match (decision, class) {
+            (Decision::Refuse(refusal), _) => Err(Error::PolicyRefused(refusal)),
+            (Decision::Allow { .. }, ChallengeClass::SignInWithX(message)) => Ok(*message),
+            (Decision::Allow { rule }, other) => Err(Error::ChallengeRefused(format!(
+                "the policy allowed it by `{rule}`, but the ownership challenge is {other}, not a Sign-In-with-X message"
+            ))),
+        }
+    }
+
+    /// What the flows tell the policy about a challenge from this client's API.
+    pub(crate) fn signing_context(&self, purpose: ChallengePurpose) -> SigningContext {
+        SigningContext::new(purpose).with_api(self.domain(), self.origin())
     }
 
     /// Creates the customer for `signer`'s wallet and proves ownership: checks the SIWE challenge
@@ -105,7 +120,9 @@ impl Client {
                 Some(challenge) => challenge.clone(),
                 None => self.customer_challenge(&customer.id).await?,
             };
-            let account = signer.account().clone();
+            let context = self
+                .signing_context(ChallengePurpose::CustomerOwnership)
+                .with_owner(wallet_of(&customer)?);
             sign_until_accepted(
                 self,
                 signer,
@@ -113,10 +130,7 @@ impl Client {
                 "customer",
                 first,
                 options,
-                |c| {
-                    self.check_ownership_challenge(&account, c, options)
-                        .map(drop)
-                },
+                &context,
             )
             .await?;
         }

@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chainsig_core::{AuditSink, ChallengePolicy, PolicyRules, StandardPolicy};
 use uuid::Uuid;
 
 use super::events::{EventSink, FlowEvent};
@@ -31,6 +32,8 @@ pub struct FlowOptions {
     /// Clock tolerance for the SIWE time checks.
     pub clock_skew: Duration,
     events: Option<EventSink>,
+    policy: Option<Arc<dyn ChallengePolicy>>,
+    audit: Option<Arc<dyn AuditSink>>,
 }
 
 impl Default for FlowOptions {
@@ -43,6 +46,8 @@ impl Default for FlowOptions {
             siwe_max_age: Duration::from_secs(chainsig_core::offblocks::CHALLENGE_TTL_SECS),
             clock_skew: Duration::from_secs(60),
             events: None,
+            policy: None,
+            audit: None,
         }
     }
 }
@@ -55,6 +60,8 @@ impl fmt::Debug for FlowOptions {
             .field("poll_interval", &self.poll_interval)
             .field("poll_deadline", &self.poll_deadline)
             .field("events", &self.events.is_some())
+            .field("policy", &self.policy)
+            .field("audit", &self.audit)
             .finish_non_exhaustive()
     }
 }
@@ -70,6 +77,40 @@ impl FlowOptions {
     pub fn on_event(mut self, sink: impl Fn(&FlowEvent) + Send + Sync + 'static) -> Self {
         self.events = Some(Arc::new(sink));
         self
+    }
+
+    /// Decides every challenge of the flow with `policy` instead of the strict default
+    /// ([`PolicyRules::strict`] with this struct's SIWE times), e.g. a
+    /// [`StandardPolicy`] read from a TOML file.
+    pub fn with_policy(mut self, policy: impl ChallengePolicy + 'static) -> Self {
+        self.policy = Some(Arc::new(policy));
+        self
+    }
+
+    /// The same, with a policy shared by many flows (one rate limit for all of them).
+    pub fn with_shared_policy(mut self, policy: Arc<dyn ChallengePolicy>) -> Self {
+        self.policy = Some(policy);
+        self
+    }
+
+    /// Records every policy decision in `audit` (decisions always go to `tracing`).
+    pub fn with_audit(mut self, audit: Arc<dyn AuditSink>) -> Self {
+        self.audit = Some(audit);
+        self
+    }
+
+    /// The policy challenges are decided by: the configured one, or the strict default.
+    pub(crate) fn policy(&self) -> Arc<dyn ChallengePolicy> {
+        match &self.policy {
+            Some(policy) => Arc::clone(policy),
+            None => Arc::new(StandardPolicy::new(
+                PolicyRules::strict().with_siwx_times(self.siwe_max_age, self.clock_skew),
+            )),
+        }
+    }
+
+    pub(crate) fn audit(&self) -> Option<&dyn AuditSink> {
+        self.audit.as_deref()
     }
 
     pub(crate) fn emit(&self, event: FlowEvent) {

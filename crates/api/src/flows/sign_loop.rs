@@ -1,7 +1,7 @@
 //! The challenge round trip shared by every flow: decode, check, sign, submit; on a rejection
 //! fetch the new challenge and go again, a bounded number of times.
 
-use chainsig_core::{Challenge, ChallengeSigner};
+use chainsig_core::{Challenge, ChallengeSigner, SigningContext, sign_under_policy};
 use http::StatusCode;
 
 use super::events::FlowEvent;
@@ -65,7 +65,8 @@ fn is_nothing_to_sign(error: &ApiError) -> bool {
 }
 
 /// Signs `first` (and, after rejections, the challenges that replace it) until one is accepted.
-/// `check` runs before anything is signed; a refusal there signs nothing.
+/// Every challenge passes the flow's policy (`options.policy()`) for `context` before the signer
+/// sees it; a refusal signs nothing. Every decision is audited.
 pub(crate) async fn sign_until_accepted<S: ChallengeSigner + ?Sized>(
     client: &Client,
     signer: &S,
@@ -73,15 +74,15 @@ pub(crate) async fn sign_until_accepted<S: ChallengeSigner + ?Sized>(
     label: &str,
     first: String,
     options: &FlowOptions,
-    check: impl Fn(&Challenge) -> Result<()>,
+    context: &SigningContext,
 ) -> Result<()> {
+    let policy = options.policy();
     let mut text = first;
     let mut last_rejection = None;
     for round in 0..options.max_sign_attempts.max(1) {
         let challenge = Challenge::from_base64(text.as_str()).map_err(|e| {
             Error::ChallengeRefused(format!("the API sent an unusable challenge: {e}"))
         })?;
-        check(&challenge)?;
         options.emit(FlowEvent::ChallengeReceived {
             subject: subject.id().to_owned(),
             round,
@@ -93,8 +94,11 @@ pub(crate) async fn sign_until_accepted<S: ChallengeSigner + ?Sized>(
             round,
             len = challenge.len()
         );
-        let signature =
-            tracing::Instrument::instrument(signer.sign_challenge(&challenge), span).await?;
+        let signature = tracing::Instrument::instrument(
+            sign_under_policy(signer, &challenge, context, &*policy, options.audit()),
+            span,
+        )
+        .await?;
         let submission = ChallengeSubmission::new(signer.account(), &challenge, &signature);
         match subject
             .submit(
