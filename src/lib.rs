@@ -15,6 +15,11 @@ pub use chainsig_core::{
     AccountId, ChainId, Challenge, ChallengeSignature, ChallengeSigner, SignatureScheme,
     SignerError,
 };
+/// The challenge policy and its audit trail (see `chainsig::core` for the rest).
+pub use chainsig_core::{
+    AuditSink, ChallengePolicy, ChallengePurpose, JsonLinesAuditSink, PolicyRules, PolicySigner,
+    SigningContext, StandardPolicy,
+};
 
 #[cfg(feature = "evm")]
 pub use chainsig_evm as evm;

@@ -2,6 +2,8 @@
 #![allow(dead_code, unreachable_pub)] // each test file uses a part of it
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure report
 
+pub mod hostile;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;

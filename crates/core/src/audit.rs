@@ -120,9 +120,22 @@ impl<T: AuditSink + ?Sized> AuditSink for Box<T> {
 }
 
 /// Keeps events in memory (tests, or a caller that ships them elsewhere).
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct MemoryAuditSink {
     events: Mutex<Vec<AuditEvent>>,
+}
+
+impl fmt::Debug for MemoryAuditSink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let events = self
+            .events
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len();
+        f.debug_struct("MemoryAuditSink")
+            .field("events", &events)
+            .finish()
+    }
 }
 
 impl MemoryAuditSink {

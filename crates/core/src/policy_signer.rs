@@ -142,7 +142,7 @@ impl<S: fmt::Debug> fmt::Debug for PolicySigner<S> {
         f.debug_struct("PolicySigner")
             .field("inner", &self.inner)
             .field("policy", &self.policy)
-            .field("audit", &self.audit)
+            .field("audited", &self.audit.is_some())
             .finish()
     }
 }

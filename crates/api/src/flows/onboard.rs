@@ -7,8 +7,8 @@ use chainsig_core::{
 use http::StatusCode;
 use time::OffsetDateTime;
 
-use super::events::FlowEvent;
 use super::account::wallet_of;
+use super::events::FlowEvent;
 use super::options::FlowOptions;
 use super::sign_loop::{Subject, sign_until_accepted};
 use crate::client::Client;

@@ -61,7 +61,7 @@ impl fmt::Debug for FlowOptions {
             .field("poll_deadline", &self.poll_deadline)
             .field("events", &self.events.is_some())
             .field("policy", &self.policy)
-            .field("audit", &self.audit)
+            .field("audited", &self.audit.is_some())
             .finish_non_exhaustive()
     }
 }
