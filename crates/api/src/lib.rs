@@ -13,7 +13,7 @@ pub use chainsig_core::offblocks::{PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
 pub use client::{Client, ClientBuilder};
 pub use endpoints::ChallengeSubmission;
 pub use error::{ApiError, Error, Result};
-pub use flows::{EventSink, FlowEvent, FlowOptions};
+pub use flows::{ChallengeSubject, EventSink, FlowEvent, FlowOptions};
 pub use idempotency::IdempotencyKey;
 pub use models::{
     Account, AccountStatus, AccountType, CreateAccount, CreateCustomer, Customer, CustomerStatus,

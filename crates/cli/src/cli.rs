@@ -164,6 +164,8 @@ pub(crate) struct SignArgs {
     /// Solana: sign bytes shaped like a transaction or an off-chain message (refused by default).
     #[arg(long)]
     pub(crate) allow_transaction_shaped: bool,
+    #[command(flatten)]
+    pub(crate) policy: crate::policy::PolicyArgs,
 }
 
 #[derive(Debug, Args)]

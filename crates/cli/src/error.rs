@@ -34,6 +34,11 @@ pub(crate) enum CliError {
     Signer(#[from] chainsig_core::SignerError),
 }
 
+/// What to do about a policy refusal.
+const POLICY_HINT: &str = "nothing was signed: the challenge policy (--policy FILE; without it the strict \
+default for challenges a server sent) decides what may be signed, and `chainsig challenge inspect` \
+shows what a challenge is";
+
 impl CliError {
     pub(crate) fn input(message: impl Into<String>) -> Self {
         CliError::Input {
@@ -54,6 +59,7 @@ impl CliError {
             CliError::Input { hint, .. }
             | CliError::Failed { hint, .. }
             | CliError::Network { hint, .. } => hint.as_deref(),
+            CliError::Signer(chainsig_core::SignerError::PolicyRefused(_)) => Some(POLICY_HINT),
             CliError::Signer(_) => None,
         }
     }
@@ -86,6 +92,10 @@ impl From<chainsig_api::Error> for CliError {
             E::Config(_) | E::RequestSigning(_) => CliError::Input {
                 message,
                 hint: None,
+            },
+            E::PolicyRefused(_) => CliError::Input {
+                message,
+                hint: Some(POLICY_HINT.to_owned()),
             },
             E::Api(api) => {
                 let hint = match api.status.as_u16() {

@@ -11,6 +11,7 @@ mod error;
 mod input;
 mod journal;
 mod keys;
+mod policy;
 
 use std::process::ExitCode;
 

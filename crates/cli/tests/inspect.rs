@@ -161,17 +161,58 @@ fn bytes_shaped_like_a_solana_transaction_get_a_warning() {
             .unwrap()
             .contains("Solana transaction")
     );
+    assert_eq!(report["class"], "transaction");
+    assert_eq!(
+        report["transactionShape"],
+        "a legacy Solana transaction message"
+    );
     assert_eq!(report["wouldSign"]["solana"]["refusedByDefault"], true);
     assert_eq!(report["wouldSign"]["evm"]["digest"], digest(&message));
     let text = inspect_text(&message);
     assert!(
-        text.contains("WARNING: these bytes look like a Solana transaction"),
+        text.contains("WARNING: these bytes look like a legacy Solana transaction message"),
         "{text}"
     );
     assert!(text.contains("refused by default"), "{text}");
     // The off-chain message domain too.
     let report = inspect_json(b"\xffsolana offchain");
     assert!(report["warning"].is_string(), "{report}");
+}
+
+#[test]
+fn every_challenge_gets_its_policy_class() {
+    let uuid = inspect_json(b"5df359f0-d299-40a1-8023-17c77a50144c");
+    assert_eq!(uuid["class"], "uuid");
+    assert!(uuid["warning"].is_null(), "{uuid}");
+    assert_eq!(inspect_json(b"hello")["class"], "text");
+    assert_eq!(inspect_json(&[0xfe, 0x00, 0x01])["class"], "binary");
+    // An EIP-1559 transaction, and 32 raw bytes (a possible transaction hash).
+    let tx = [
+        0x02, 0xc9, 0x01, 0x80, 0x01, 0x02, 0x03, 0x80, 0x80, 0x80, 0xc0,
+    ];
+    let report = inspect_json(&tx);
+    assert_eq!(report["class"], "transaction");
+    assert!(
+        report["warning"]
+            .as_str()
+            .unwrap()
+            .contains("EVM transaction of type 0x02"),
+        "{report}"
+    );
+    let report = inspect_json(&[0xab; 32]);
+    assert_eq!(report["class"], "transaction");
+    assert!(
+        report["transactionShape"]
+            .as_str()
+            .unwrap()
+            .contains("transaction hash"),
+        "{report}"
+    );
+    let text = inspect_text(&[0xab; 32]);
+    assert!(
+        text.contains("class:   transaction (32 raw bytes"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use chainsig_core::{AccountId, ChallengePurpose, ChallengeSigner};
 
 use super::events::FlowEvent;
 use super::options::FlowOptions;
-use super::sign_loop::{Subject, sign_until_accepted};
+use super::sign_loop::{ChallengeSubject, sign_until_accepted};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::models::{Account, AccountStatus, CreateAccount, Customer, CustomerStatus};
@@ -94,7 +94,7 @@ impl Client {
                 sign_until_accepted(
                     self,
                     signer,
-                    Subject::Account(&account.id),
+                    ChallengeSubject::Account(&account.id),
                     "account",
                     first,
                     options,
@@ -148,7 +148,7 @@ impl Client {
                     sign_until_accepted(
                         self,
                         signer,
-                        Subject::Account(account_id),
+                        ChallengeSubject::Account(account_id),
                         "account-close",
                         first,
                         options,

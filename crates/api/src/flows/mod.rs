@@ -3,6 +3,7 @@
 //! challenges on the way.
 
 mod account;
+mod current;
 mod events;
 mod onboard;
 mod options;
@@ -10,3 +11,4 @@ mod sign_loop;
 
 pub use events::{EventSink, FlowEvent};
 pub use options::FlowOptions;
+pub use sign_loop::ChallengeSubject;

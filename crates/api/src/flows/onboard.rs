@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use super::account::wallet_of;
 use super::events::FlowEvent;
 use super::options::FlowOptions;
-use super::sign_loop::{Subject, sign_until_accepted};
+use super::sign_loop::{ChallengeSubject, sign_until_accepted};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::models::{CreateCustomer, Customer, CustomerStatus};
@@ -47,7 +47,7 @@ impl Client {
     }
 
     /// What the flows tell the policy about a challenge from this client's API.
-    pub(crate) fn signing_context(&self, purpose: ChallengePurpose) -> SigningContext {
+    pub(super) fn signing_context(&self, purpose: ChallengePurpose) -> SigningContext {
         SigningContext::new(purpose).with_api(self.domain(), self.origin())
     }
 
@@ -126,7 +126,7 @@ impl Client {
             sign_until_accepted(
                 self,
                 signer,
-                Subject::Customer(&customer.id),
+                ChallengeSubject::Customer(&customer.id),
                 "customer",
                 first,
                 options,

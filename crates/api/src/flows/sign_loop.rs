@@ -10,24 +10,26 @@ use crate::client::Client;
 use crate::endpoints::ChallengeSubmission;
 use crate::error::{ApiError, Error, Result};
 
-/// Whose challenge it is.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Subject<'a> {
+/// Whose challenge it is: a customer's (ownership) or an account's (session key, deletion).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChallengeSubject<'a> {
+    /// A customer id.
     Customer(&'a str),
+    /// An account id.
     Account(&'a str),
 }
 
-impl Subject<'_> {
+impl ChallengeSubject<'_> {
     fn id(&self) -> &str {
         match self {
-            Subject::Customer(id) | Subject::Account(id) => id,
+            ChallengeSubject::Customer(id) | ChallengeSubject::Account(id) => id,
         }
     }
 
     async fn fetch_challenge(&self, client: &Client) -> Result<String> {
         match self {
-            Subject::Customer(id) => client.customer_challenge(id).await,
-            Subject::Account(id) => client.account_challenge(id).await,
+            ChallengeSubject::Customer(id) => client.customer_challenge(id).await,
+            ChallengeSubject::Account(id) => client.account_challenge(id).await,
         }
     }
 
@@ -40,8 +42,12 @@ impl Subject<'_> {
     ) -> Result<()> {
         let key = options.key(&format!("{step}/{}", self.id()));
         match self {
-            Subject::Customer(id) => client.sign_customer_challenge(id, submission, key).await,
-            Subject::Account(id) => client.sign_account_challenge(id, submission, key).await,
+            ChallengeSubject::Customer(id) => {
+                client.sign_customer_challenge(id, submission, key).await
+            }
+            ChallengeSubject::Account(id) => {
+                client.sign_account_challenge(id, submission, key).await
+            }
         }
     }
 }
@@ -70,7 +76,7 @@ fn is_nothing_to_sign(error: &ApiError) -> bool {
 pub(crate) async fn sign_until_accepted<S: ChallengeSigner + ?Sized>(
     client: &Client,
     signer: &S,
-    subject: Subject<'_>,
+    subject: ChallengeSubject<'_>,
     label: &str,
     first: String,
     options: &FlowOptions,

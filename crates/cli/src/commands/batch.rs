@@ -257,6 +257,7 @@ pub(crate) async fn run(
     json_output: bool,
 ) -> Result<ExitCode, CliError> {
     let rows = read_rows(csv)?;
+    let guard = args.policy.load()?;
     let journal_path = args.journal.clone().unwrap_or_else(|| default_journal(csv));
     // Settings and registration before the journal: a misconfigured run leaves no trace.
     let client = api.client().await?;
@@ -330,7 +331,7 @@ pub(crate) async fn run(
             })?;
         }
         let (client, journal, semaphore) = (client.clone(), journal.clone(), semaphore.clone());
-        let options = flow_options(args, seed);
+        let options = flow_options(args, seed, &guard);
         let simulate_kyc = args.simulate_kyc;
         tasks.spawn(async move {
             let _permit = semaphore.acquire_owned().await;

@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
-use chainsig_api::{ChallengeSubmission, Client, IdempotencyKey};
-use chainsig_core::{Challenge, ChallengeKind, SiwxMessage};
+use chainsig_api::{ChallengeSubject, Client, FlowOptions};
+use chainsig_core::{Challenge, ChallengeClass, ChallengeKind, SiwxMessage, classify};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -43,6 +43,8 @@ pub(crate) enum ChallengeCommand {
         /// Solana: sign bytes shaped like a transaction (refused by default).
         #[arg(long)]
         allow_transaction_shaped: bool,
+        #[command(flatten)]
+        policy: crate::policy::PolicyArgs,
     },
 }
 
@@ -93,36 +95,25 @@ pub(crate) fn run(
             chain,
             key,
             allow_transaction_shaped,
+            policy,
         } => {
             let signer = load_signer(&chain.chain, &key, allow_transaction_shaped)?;
+            let guard = policy.load()?;
             let whose = target.whose();
             block_on(async {
                 let client = api.client().await?;
-                let (_, challenge) = fetch(&client, &whose).await?;
-                if let Whose::Customer(_) = whose {
-                    client.check_ownership_challenge(
-                        signer.account(),
-                        &challenge,
-                        &Default::default(),
-                    )?;
-                }
-                let signature = signer.sign_challenge(&challenge).await?;
-                let submission = ChallengeSubmission::new(signer.account(), &challenge, &signature);
+                let (text, _) = fetch(&client, &whose).await?;
+                // The policy decides (strict by default), knowing whose challenge it is and that
+                // the signer must be the customer's wallet; then sign, submit, and on a
+                // rejection fetch and sign the next one, as the flows do.
+                let options = guard.apply(FlowOptions::default());
+                client
+                    .sign_current_challenge(whose.subject(), text, signer.as_ref(), &options)
+                    .await
+                    .map_err(explain)?;
                 let (id, status) = match &whose {
-                    Whose::Account(id) => {
-                        client
-                            .sign_account_challenge(id, &submission, IdempotencyKey::new())
-                            .await
-                            .map_err(explain)?;
-                        (id, client.get_account(id).await?.status.to_string())
-                    }
-                    Whose::Customer(id) => {
-                        client
-                            .sign_customer_challenge(id, &submission, IdempotencyKey::new())
-                            .await
-                            .map_err(explain)?;
-                        (id, client.get_customer(id).await?.status.to_string())
-                    }
+                    Whose::Account(id) => (id, client.get_account(id).await?.status.to_string()),
+                    Whose::Customer(id) => (id, client.get_customer(id).await?.status.to_string()),
                 };
                 if json_output {
                     println!(
@@ -142,6 +133,15 @@ pub(crate) fn run(
 enum Whose {
     Account(String),
     Customer(String),
+}
+
+impl Whose {
+    fn subject(&self) -> ChallengeSubject<'_> {
+        match self {
+            Whose::Account(id) => ChallengeSubject::Account(id),
+            Whose::Customer(id) => ChallengeSubject::Customer(id),
+        }
+    }
 }
 
 impl Target {
@@ -218,9 +218,14 @@ fn inspect(challenge: &Challenge) -> Value {
         ChallengeKind::SignInWithX => text.map(SiwxMessage::parse),
         _ => None,
     };
+    let class = classify(bytes);
     let shape = chainsig_solana::check_transaction_shape(bytes)
         .err()
         .map(|e| e.to_string());
+    let transaction = match &class {
+        ChallengeClass::Transaction(shape) => Some(shape.to_string()),
+        _ => None,
+    };
     let (kind, description) = match (&siwx, text) {
         (Some(Ok(m)), _) if m.chain_name == "Ethereum" => (
             "sign-in-with-ethereum",
@@ -241,14 +246,17 @@ fn inspect(challenge: &Challenge) -> Value {
         (None, Some(_)) => ("text", "text"),
         (None, None) => ("binary", "binary data"),
     };
-    let warning = shape.as_ref().map(|shape| {
+    let warning = transaction.as_ref().map(|shape| {
         format!(
-            "these bytes look like a Solana transaction or off-chain message ({shape}): signing them could authorize it; `chainsig sign` refuses them unless --allow-transaction-shaped"
+            "these bytes look like {shape}: signing them could authorize a transaction; the default policy refuses them for every purpose"
         )
     });
     json!({
         "kind": kind,
         "description": description,
+        "class": class.kind().as_str(),
+        "classDescription": class.to_string(),
+        "transactionShape": transaction,
         "length": bytes.len(),
         "text": text,
         "hexPreview": hex::encode(preview),
@@ -298,6 +306,11 @@ fn print_human(report: &Value) {
         "kind:    {} ({})",
         s(&report["kind"]),
         s(&report["description"])
+    );
+    println!(
+        "class:   {} ({})",
+        s(&report["class"]),
+        s(&report["classDescription"])
     );
     println!("length:  {} bytes", report["length"]);
     if let Some(m) = report["signInWithX"].as_object() {

@@ -18,6 +18,7 @@ use crate::chain::parse_chain;
 use crate::error::CliError;
 use crate::journal::{Entry, Journal, Stage};
 use crate::keys::load_signer_file;
+use crate::policy::Guard;
 
 /// `chainsig onboard`.
 #[derive(Debug, Args)]
@@ -49,6 +50,8 @@ pub(crate) struct OnboardArgs {
     /// Longest wait for KYC approval and for the account's deployment, in seconds.
     #[arg(long, default_value_t = 120, value_name = "SECS")]
     pub(crate) wait: u64,
+    #[command(flatten)]
+    pub(crate) policy: crate::policy::PolicyArgs,
 }
 
 /// One customer to onboard.
@@ -88,9 +91,10 @@ pub(crate) fn run(
         currency: args.currency.clone(),
     };
     let signer = load_signer_file(&row.chain, &row.key_file)?;
+    let guard = args.policy.load()?;
     runtime.block_on(async {
         let client = api.client().await?;
-        let options = flow_options(&args, Uuid::new_v4());
+        let options = flow_options(&args, Uuid::new_v4(), &guard);
         let account = onboard_row(
             &client,
             signer.as_ref(),
@@ -114,10 +118,11 @@ pub(crate) fn run(
     })
 }
 
-pub(crate) fn flow_options(args: &OnboardArgs, seed: Uuid) -> FlowOptions {
+/// The flows' options for one row: its seed, the wait, and the run's policy and audit trail.
+pub(crate) fn flow_options(args: &OnboardArgs, seed: Uuid, guard: &Guard) -> FlowOptions {
     let mut options = FlowOptions::default().with_seed(seed);
     options.poll_deadline = Duration::from_secs(args.wait);
-    options
+    guard.apply(options)
 }
 
 /// Onboards one customer end to end, recording progress in `journal` when given: customer and
