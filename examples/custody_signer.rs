@@ -4,22 +4,26 @@
 //! `cargo run --example custody_signer`
 //!
 //! The "remote service" is simulated by a separate tokio task that owns the key and answers
-//! requests arriving over an mpsc channel with a oneshot reply, after network latency, a policy
-//! check and an operator's approval. The only code a custody team writes is the adapter,
-//! [`CustodyKey`]: an [`Ed25519Signer`] (public key + "sign these bytes"). Wrapping it in
-//! [`Ed25519ChallengeSigner`] gives a `ChallengeSigner` that refuses transaction-shaped
-//! challenges before the service is asked, and verifies every signature the service returns
-//! before it is used (a bad signature submitted to OffBlocks would burn the challenge). For an EVM
-//! key behind a digest-only KMS, implement `chainsig::evm::DigestSigner` and wrap it in
-//! `chainsig::evm::KmsSigner` the same way.
+//! requests arriving over an mpsc channel with a oneshot reply, after network latency and an
+//! operator's approval. The only code a custody team writes is the adapter, [`CustodyKey`]: an
+//! [`Ed25519Signer`] (public key + "sign these bytes"). Wrapping it in
+//! [`Ed25519ChallengeSigner`] gives a `ChallengeSigner` that verifies every signature the service
+//! returns before it is used (a bad signature submitted to OffBlocks would burn the challenge).
+//! Wrapping that in a [`PolicySigner`] puts chainsig's challenge policy in front of the service:
+//! only what the policy allows (here the strict default: OffBlocks' Sign-In-with-X message for
+//! this wallet, a session-key UUID, a PEM key) ever reaches it, and every decision goes to the
+//! audit trail. For an EVM key behind a digest-only KMS, implement `chainsig::evm::DigestSigner`
+//! and wrap it in `chainsig::evm::KmsSigner` the same way.
 
 use std::time::Duration;
 
 use chainsig::api::{Client, CreateAccount, FlowEvent, FlowOptions, IdempotencyKey};
-use chainsig::core::{SiwxMessage, async_trait};
+use std::sync::Arc;
+
+use chainsig::core::{MemoryAuditSink, async_trait};
 use chainsig::httpsig::P384SigningKey;
 use chainsig::solana::{Ed25519ChallengeSigner, Ed25519Signer, LocalSolanaSigner};
-use chainsig::{Challenge, ChallengeSigner, SignerError};
+use chainsig::{Challenge, ChallengeSigner, PolicySigner, SignerError, StandardPolicy};
 use chainsig_sandbox::{Sandbox, SandboxConfig};
 use tokio::sync::{mpsc, oneshot};
 
@@ -53,7 +57,6 @@ const OPERATOR_DELAY: Duration = Duration::from_millis(120);
 fn spawn_custody_service(key: LocalSolanaSigner) -> mpsc::Sender<Request> {
     let (tx, mut rx) = mpsc::channel::<Request>(16);
     tokio::spawn(async move {
-        let address = bs58_address(&key.pubkey());
         while let Some(request) = rx.recv().await {
             tokio::time::sleep(NETWORK_LATENCY).await;
             match request {
@@ -61,46 +64,19 @@ fn spawn_custody_service(key: LocalSolanaSigner) -> mpsc::Sender<Request> {
                     let _ = reply.send(key.pubkey());
                 }
                 Request::Sign { message, reply } => {
-                    let answer = match policy(&message, &address) {
-                        Err(reason) => Err(ServiceError::Denied(reason)),
-                        Ok(what) => {
-                            // The operator looks at the request and approves it.
-                            println!("  [custody] operator approves: {what}");
-                            tokio::time::sleep(OPERATOR_DELAY).await;
-                            key.sign_bytes(&message)
-                                .await
-                                .map_err(|e| ServiceError::Denied(e.to_string()))
-                        }
-                    };
+                    // The operator looks at the request and approves it.
+                    println!("  [custody] operator approves {} bytes", message.len());
+                    tokio::time::sleep(OPERATOR_DELAY).await;
+                    let answer = key
+                        .sign_bytes(&message)
+                        .await
+                        .map_err(|e| ServiceError::Denied(e.to_string()));
                     let _ = reply.send(answer);
                 }
             }
         }
     });
     tx
-}
-
-/// The policy: sign only what can be parsed and is expected. A Sign-In-with-X message for this
-/// wallet, or an OffBlocks session-key or deletion challenge (the text of a UUID). Anything else
-/// (a transaction, arbitrary bytes) is denied.
-fn policy(message: &[u8], address: &str) -> Result<String, String> {
-    let text = std::str::from_utf8(message).map_err(|_| "not text".to_owned())?;
-    if let Ok(siwx) = SiwxMessage::parse(text) {
-        if siwx.address != address {
-            return Err(format!("sign-in for another wallet ({})", siwx.address));
-        }
-        return Ok(format!("sign-in to {} (nonce {})", siwx.domain, siwx.nonce));
-    }
-    if uuid::Uuid::parse_str(text).is_ok() {
-        return Ok(format!("OffBlocks account challenge {text}"));
-    }
-    Err("not a challenge this policy knows".to_owned())
-}
-
-fn bs58_address(pubkey: &[u8; 32]) -> String {
-    chainsig::AccountId::from_solana_pubkey(chainsig::ChainId::solana_mainnet(), *pubkey)
-        .map(|a| a.address().to_owned())
-        .unwrap_or_default()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,10 +152,16 @@ impl Ed25519Signer for CustodyKey {
 #[tokio::main]
 pub(crate) async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let service = spawn_custody_service(LocalSolanaSigner::random());
-    let signer = Ed25519ChallengeSigner::new(CustodyKey::connect(service).await?)?;
+    let audit = Arc::new(MemoryAuditSink::new());
+    // One line: the custody key behind chainsig's strict policy, every decision audited.
+    let signer = PolicySigner::new(
+        Ed25519ChallengeSigner::new(CustodyKey::connect(service).await?)?,
+        StandardPolicy::strict(),
+    )
+    .with_audit(audit.clone());
     println!("custody wallet {}\n", signer.account());
 
-    // The policy at work: bytes it cannot parse are denied, and nothing is signed.
+    // The policy at work: bytes it does not expect never reach the service.
     let junk = Challenge::from_bytes(b"transfer 100 SOL to Mallory".to_vec())?;
     match signer.sign_challenge(&junk).await {
         Err(e) => println!("unexpected message refused: {e}\n"),
@@ -226,6 +208,17 @@ pub(crate) async fn main() -> Result<(), Box<dyn std::error::Error>> {
         account.status,
         account.chain_id.as_deref().unwrap_or("-"),
     );
+    println!("\naudit trail:");
+    for event in audit.events() {
+        println!(
+            "  {:<11} {:<8} {:<8} {} ({})",
+            event.purpose.as_str(),
+            event.kind.as_str(),
+            format!("{:?}", event.verdict).to_lowercase(),
+            event.rule,
+            &event.challenge_sha256[..16],
+        );
+    }
     sandbox.shutdown().await;
     Ok(())
 }

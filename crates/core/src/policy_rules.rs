@@ -362,7 +362,12 @@ impl StandardPolicy {
         let kind = input.class.kind();
         let rule = format!("allow.{purpose}");
         if !rules.allow.for_purpose(purpose).contains(&kind) {
-            let mut saw = format!("a {purpose} challenge that is {}", input.class);
+            let mut saw = match purpose {
+                ChallengePurpose::Unknown => {
+                    format!("the challenge (no purpose given) is {}", input.class)
+                }
+                _ => format!("the {purpose} challenge is {}", input.class),
+            };
             if kind == ChallengeKindName::Text
                 && let Some(error) = siwx_parse_error(input)
             {
