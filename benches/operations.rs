@@ -10,7 +10,10 @@
 //! - the SIWE check + EVM signature of an ownership challenge against k256 EIP-191 hash + sign,
 //!   and against alloy's `sign_message_sync`;
 //! - the Solana signature of a challenge (transaction-shape guard included) against
-//!   ed25519-dalek.
+//!   ed25519-dalek;
+//! - the challenge policy (classification, the strict rules, an audit line serialized and
+//!   written, without its fsync) plus the EVM signature it guards, against the same signature
+//!   alone and against k256; and the audit line's fsync on its own.
 //!
 //! ```sh
 //! cargo bench --bench operations -- --warm-up-time 1 --measurement-time 3
@@ -35,7 +38,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chainsig::ChallengeSigner;
 use chainsig::api::{Client, FlowOptions};
-use chainsig::core::{Challenge, SiwxMessage, format_siwx_time};
+use chainsig::core::{
+    AuditError, AuditEvent, AuditSink, Challenge, ChallengePurpose, JsonLinesAuditSink,
+    SigningContext, SiwxMessage, StandardPolicy, format_siwx_time, sign_under_policy,
+};
 use chainsig::evm::{LocalEvmSigner, eip191_hash};
 use chainsig::httpsig::{P384SigningKey, RequestSigner, Verifier};
 use chainsig::solana::LocalSolanaSigner;
@@ -188,6 +194,22 @@ fn siwe_challenge(client: &Client, signer: &LocalEvmSigner) -> Challenge {
     Challenge::from_bytes(message.to_string().into_bytes()).unwrap()
 }
 
+/// An audit sink that does all the work of a line but the fsync: serialize, then write (to
+/// nowhere). The fsync is measured apart.
+#[derive(Debug)]
+struct LineWithoutFsync;
+
+impl AuditSink for LineWithoutFsync {
+    fn record(&self, event: &AuditEvent) -> Result<(), AuditError> {
+        use std::io::Write as _;
+        let mut line = serde_json::to_vec(event).unwrap();
+        line.push(b'\n');
+        std::io::sink()
+            .write_all(black_box(&line))
+            .map_err(|e| AuditError::new("sink", e))
+    }
+}
+
 /// The contenders of one comparison: ours and the bare primitive.
 struct Pair<'a> {
     name: &'static str,
@@ -321,6 +343,50 @@ fn main() {
         black_box(dalek.sign(black_box(session.bytes())));
     };
 
+    // The policy in front of an EVM signature of a session-key challenge, as a flow runs it.
+    let policy = StandardPolicy::strict();
+    let session_context = SigningContext::new(ChallengePurpose::AccountSessionKey)
+        .with_api(client.domain(), client.origin())
+        .with_owner(evm.account().clone());
+    let policy_and_sign = || {
+        black_box(
+            ready(sign_under_policy(
+                &evm,
+                black_box(&session),
+                &session_context,
+                &policy,
+                Some(&LineWithoutFsync),
+            ))
+            .unwrap(),
+        );
+    };
+    let evm_sign = || {
+        black_box(ready(evm.sign_challenge(black_box(&session))).unwrap());
+    };
+    let k256_session = || {
+        let hash = eip191_hash(black_box(session.bytes()));
+        black_box(k256_key.sign_prehash_recoverable(&hash).unwrap());
+    };
+    let audit_dir = tempfile::tempdir().unwrap();
+    let audit_file = JsonLinesAuditSink::open(audit_dir.path().join("audit.jsonl")).unwrap();
+    let audit_event = AuditEvent {
+        time: format_siwx_time(OffsetDateTime::now_utc()),
+        account: evm.account().to_string(),
+        owner: Some(evm.account().to_string()),
+        purpose: ChallengePurpose::AccountSessionKey,
+        kind: chainsig::core::ChallengeKindName::Uuid,
+        challenge_sha256: AuditEvent::digest(session.bytes()),
+        challenge_len: session.len(),
+        rule: "allow.session-key".into(),
+        verdict: chainsig::core::Verdict::Allowed,
+        reason: None,
+        outcome: chainsig::core::Outcome::Signed,
+        backend: evm.backend().to_owned(),
+    };
+    let audit_line_fsync = || {
+        audit_file.record(black_box(&audit_event)).unwrap();
+    };
+
     let mut group = criterion.benchmark_group("operations");
     for (name, op) in [
         ("client_request_signing", &client_sign as &dyn Fn()),
@@ -333,6 +399,10 @@ fn main() {
         ("alloy_sign_message_sync", &alloy_sign),
         ("solana_sign_challenge", &solana_sign),
         ("ed25519_dalek_sign", &dalek_sign),
+        ("policy_audit_line_plus_evm_sign", &policy_and_sign),
+        ("evm_sign_challenge", &evm_sign),
+        ("k256_eip191_hash_plus_sign_session", &k256_session),
+        ("audit_line_with_fsync", &audit_line_fsync),
     ] {
         group.bench_function(name, |b| b.iter(op));
     }
@@ -368,6 +438,16 @@ fn main() {
             "Solana sign_challenge (guard included) vs ed25519-dalek sign",
             solana_sign,
             dalek_sign,
+        ),
+        pair(
+            "strict policy + audit line (no fsync) + EVM sign vs EVM sign_challenge alone",
+            policy_and_sign,
+            evm_sign,
+        ),
+        pair(
+            "strict policy + audit line (no fsync) + EVM sign vs k256 EIP-191 hash + sign",
+            policy_and_sign,
+            k256_session,
         ),
     ] {
         min_of_batches(&mut pair);

@@ -215,3 +215,187 @@ impl<S: ChallengeSigner> ChallengeSigner for PolicySigner<S> {
         self.inner.backend()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use super::*;
+    use crate::{AuditError, ChallengePurpose, MemoryAuditSink, StandardPolicy};
+
+    /// Signs with zeros, counting its calls, or fails when asked to.
+    #[derive(Debug)]
+    struct Fake {
+        account: AccountId,
+        calls: AtomicU32,
+        fail: bool,
+    }
+
+    impl Fake {
+        fn new(fail: bool) -> Self {
+            Self {
+                account: "eip155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb"
+                    .parse()
+                    .unwrap(),
+                calls: AtomicU32::new(0),
+                fail,
+            }
+        }
+    }
+
+    #[async_trait]
+    impl ChallengeSigner for Fake {
+        fn account(&self) -> &AccountId {
+            &self.account
+        }
+        fn scheme(&self) -> SignatureScheme {
+            SignatureScheme::Eip191Secp256k1
+        }
+        async fn sign_challenge(&self, _: &Challenge) -> Result<ChallengeSignature, SignerError> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            if self.fail {
+                return Err(SignerError::Rejected("operator said no".into()));
+            }
+            ChallengeSignature::new(SignatureScheme::Eip191Secp256k1, vec![0u8; 65])
+                .map_err(SignerError::backend)
+        }
+        fn backend(&self) -> &str {
+            "fake"
+        }
+    }
+
+    #[derive(Debug)]
+    struct Full;
+
+    impl AuditSink for Full {
+        fn record(&self, _: &AuditEvent) -> Result<(), AuditError> {
+            Err(AuditError::new("full", std::io::Error::other("disk full")))
+        }
+    }
+
+    fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
+    const UUID: &[u8] = b"5df359f0-d299-40a1-8023-17c77a50144c";
+
+    #[test]
+    fn allowed_signed_and_audited_with_the_context() {
+        let (fake, audit) = (Fake::new(false), MemoryAuditSink::new());
+        let challenge = Challenge::from_bytes(UUID.to_vec()).unwrap();
+        let context =
+            SigningContext::new(ChallengePurpose::AccountDeletion).with_owner(fake.account.clone());
+        block_on(sign_under_policy(
+            &fake,
+            &challenge,
+            &context,
+            &StandardPolicy::strict(),
+            Some(&audit),
+        ))
+        .unwrap();
+        assert_eq!(fake.calls.load(Ordering::SeqCst), 1);
+        let events = audit.events();
+        assert_eq!(events.len(), 1);
+        let event = &events[0];
+        assert_eq!(
+            (event.verdict, event.outcome),
+            (Verdict::Allowed, Outcome::Signed)
+        );
+        assert_eq!(event.purpose, ChallengePurpose::AccountDeletion);
+        assert_eq!(event.rule, "allow.deletion");
+        assert_eq!(event.backend, "fake");
+        assert_eq!(event.owner.as_deref(), Some(&*fake.account.to_string()));
+        assert_eq!(event.account, fake.account.to_string());
+        assert_eq!(event.challenge_sha256, AuditEvent::digest(UUID));
+        assert_eq!(event.challenge_len, UUID.len());
+        assert!(event.reason.is_none());
+    }
+
+    #[test]
+    fn refused_never_reaches_the_signer() {
+        let (fake, audit) = (Fake::new(false), MemoryAuditSink::new());
+        let signer = PolicySigner::new(&fake, StandardPolicy::strict())
+            .with_audit(std::sync::Arc::new(MemoryAuditSink::new()));
+        let hash = Challenge::from_bytes(vec![0xab; 32]).unwrap();
+        assert!(matches!(
+            block_on(signer.sign_challenge(&hash)),
+            Err(SignerError::PolicyRefused(r)) if r.rule == "allow.unknown"
+        ));
+        assert_eq!(fake.calls.load(Ordering::SeqCst), 0);
+        // Refused even when the audit line cannot be written.
+        let error = block_on(sign_under_policy(
+            &fake,
+            &hash,
+            &SigningContext::unknown(),
+            &StandardPolicy::strict(),
+            Some(&Full),
+        ))
+        .unwrap_err();
+        assert!(matches!(error, SignerError::PolicyRefused(_)));
+        assert_eq!(fake.calls.load(Ordering::SeqCst), 0);
+        drop(audit);
+    }
+
+    #[test]
+    fn a_failed_signature_is_audited_and_returned() {
+        let (fake, audit) = (Fake::new(true), MemoryAuditSink::new());
+        let challenge = Challenge::from_bytes(UUID.to_vec()).unwrap();
+        let error = block_on(sign_under_policy(
+            &fake,
+            &challenge,
+            &SigningContext::unknown(),
+            &StandardPolicy::strict(),
+            Some(&audit),
+        ))
+        .unwrap_err();
+        assert!(matches!(error, SignerError::Rejected(_)));
+        let event = &audit.events()[0];
+        assert_eq!(
+            (event.verdict, event.outcome),
+            (Verdict::Allowed, Outcome::SignFailed)
+        );
+        assert!(
+            event
+                .reason
+                .as_deref()
+                .unwrap()
+                .contains("operator said no")
+        );
+    }
+
+    #[test]
+    fn no_signature_without_its_audit_line() {
+        let fake = Fake::new(false);
+        let challenge = Challenge::from_bytes(UUID.to_vec()).unwrap();
+        let error = block_on(sign_under_policy(
+            &fake,
+            &challenge,
+            &SigningContext::unknown(),
+            &StandardPolicy::strict(),
+            Some(&Full),
+        ))
+        .unwrap_err();
+        assert!(error.to_string().contains("audit trail"), "{error}");
+    }
+
+    #[test]
+    fn the_policy_signer_forwards_account_scheme_backend_and_context() {
+        let fake = Fake::new(false);
+        let audit = std::sync::Arc::new(MemoryAuditSink::new());
+        let signer = PolicySigner::new(&fake, StandardPolicy::strict()).with_audit(audit.clone());
+        assert_eq!(signer.account(), &fake.account);
+        assert_eq!(signer.scheme(), SignatureScheme::Eip191Secp256k1);
+        assert_eq!(signer.backend(), "fake");
+        let challenge = Challenge::from_bytes(UUID.to_vec()).unwrap();
+        let context = SigningContext::new(ChallengePurpose::AccountSessionKey);
+        block_on(signer.sign_challenge_in(&challenge, &context)).unwrap();
+        assert_eq!(
+            audit.events()[0].purpose,
+            ChallengePurpose::AccountSessionKey
+        );
+        assert!(!format!("{signer:?}").contains("events"));
+    }
+}
