@@ -265,6 +265,27 @@ mod tests {
     }
 
     #[test]
+    fn challenges_are_named_by_their_sha256() {
+        // FIPS 180-2's "abc".
+        assert_eq!(
+            AuditEvent::digest(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn sinks_behind_references_and_pointers_record() {
+        let memory = Arc::new(MemoryAuditSink::new());
+        (&*memory).record(&event(1)).unwrap();
+        (&memory).record(&event(2)).unwrap();
+        let boxed: Box<dyn AuditSink> = Box::new(Arc::clone(&memory));
+        boxed.record(&event(3)).unwrap();
+        assert_eq!(memory.events(), [event(1), event(2), event(3)]);
+        // Debug counts the events, never shows them.
+        assert_eq!(format!("{memory:?}"), "MemoryAuditSink { events: 3 }");
+    }
+
+    #[test]
     fn appends_one_parsable_line_per_event() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("audit.jsonl");

@@ -501,9 +501,8 @@ fn siwx_parse_error(input: &PolicyInput<'_>) -> Option<SiwxError> {
 
 fn siwx_refusal(error: SiwxError) -> PolicyRefusal {
     let (rule, allow_with) = match &error {
+        // Domain and URI were checked against the rules before (`check_siwx`).
         SiwxError::WrongAddress { .. } => ("siwx.address", None),
-        SiwxError::WrongDomain { .. } => ("siwx.domains", None),
-        SiwxError::WrongUri { .. } => ("siwx.uris", None),
         SiwxError::WrongChain { .. } => ("siwx.chain", None),
         SiwxError::WeakNonce => ("siwx.nonce", None),
         SiwxError::NotValidNow(_) => (

@@ -223,7 +223,7 @@ mod tests {
     use super::*;
     use crate::{AuditError, ChallengePurpose, MemoryAuditSink, StandardPolicy};
 
-    /// Signs with zeros, counting its calls, or fails when asked to.
+    /// Signs with zeros, counting its calls, or fails (signing and health checks) when asked to.
     #[derive(Debug)]
     struct Fake {
         account: AccountId,
@@ -259,9 +259,39 @@ mod tests {
             ChallengeSignature::new(SignatureScheme::Eip191Secp256k1, vec![0u8; 65])
                 .map_err(SignerError::backend)
         }
+        async fn health_check(&self) -> Result<(), SignerError> {
+            if self.fail {
+                return Err(SignerError::Unavailable {
+                    reason: "down".into(),
+                    retryable: true,
+                });
+            }
+            Ok(())
+        }
         fn backend(&self) -> &str {
             "fake"
         }
+    }
+
+    /// Counts the `chainsig::audit` events `tracing` receives.
+    struct AuditEvents(std::sync::Arc<AtomicU32>);
+
+    impl tracing::Subscriber for AuditEvents {
+        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            if event.metadata().target() == "chainsig::audit" {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
     }
 
     #[derive(Debug)]
@@ -396,6 +426,32 @@ mod tests {
             audit.events()[0].purpose,
             ChallengePurpose::AccountSessionKey
         );
-        assert!(!format!("{signer:?}").contains("events"));
+        let debug = format!("{signer:?}");
+        assert!(
+            debug.starts_with("PolicySigner") && debug.contains("audited: true"),
+            "{debug}"
+        );
+        assert!(block_on(signer.health_check()).is_ok());
+        let down = PolicySigner::new(Fake::new(true), StandardPolicy::strict());
+        assert!(block_on(down.health_check()).is_err());
+    }
+
+    #[test]
+    fn every_decision_goes_to_tracing() {
+        let count = std::sync::Arc::new(AtomicU32::new(0));
+        let fake = Fake::new(false);
+        tracing::subscriber::with_default(AuditEvents(count.clone()), || {
+            for bytes in [UUID.to_vec(), vec![0xab; 32]] {
+                let challenge = Challenge::from_bytes(bytes).unwrap();
+                let _ = block_on(sign_under_policy(
+                    &fake,
+                    &challenge,
+                    &SigningContext::unknown(),
+                    &StandardPolicy::strict(),
+                    None,
+                ));
+            }
+        });
+        assert_eq!(count.load(Ordering::SeqCst), 2);
     }
 }

@@ -373,6 +373,31 @@ mod tests {
     }
 
     #[test]
+    fn shapes_say_what_they_are() {
+        assert_eq!(
+            SolanaShape::Message(MessageVersion::Legacy).to_string(),
+            "a legacy Solana transaction message"
+        );
+        assert_eq!(
+            SolanaShape::Transaction {
+                signatures: 2,
+                message: MessageVersion::V0
+            }
+            .to_string(),
+            "a serialized Solana transaction (2 signature(s), version 0 message)"
+        );
+        assert!(
+            SolanaShape::OffchainMessageDomain
+                .to_string()
+                .contains("off-chain message")
+        );
+        assert_eq!(
+            EvmShape::Legacy { items: 9 }.to_string(),
+            "an RLP-encoded legacy EVM transaction (9 fields)"
+        );
+    }
+
+    #[test]
     fn solana_shapes() {
         assert_eq!(
             solana_shape(b"\xffsolana offchain"),

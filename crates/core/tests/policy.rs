@@ -369,7 +369,11 @@ fn a_bare_signer_takes_the_offblocks_shapes_and_nothing_else() {
     let policy = StandardPolicy::strict();
     let bare = SigningContext::unknown();
     allowed(decide(&policy, EVM, &bare, UUID));
-    refused_by(decide(&policy, EVM, &bare, b"hello"), "allow.unknown");
+    let message = refused_by(decide(&policy, EVM, &bare, b"hello"), "allow.unknown");
+    assert!(
+        message.contains("the challenge (no purpose given) is UTF-8 text"),
+        "{message}"
+    );
     refused_by(decide(&policy, EVM, &bare, &[0xab; 32]), "allow.unknown");
     // An RLP transaction to an EVM signer.
     let tx = [
