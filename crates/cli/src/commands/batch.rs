@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::onboard::{OnboardArgs, Row, default_journal, flow_options, onboard_row};
 use crate::api_config::ApiArgs;
 use crate::chain::{ChainArgError, parse_chain};
-use crate::error::CliError;
+use crate::error::{CliError, printable};
 use crate::journal::{Entry, Journal, Stage};
 use crate::keys::load_signer_file;
 
@@ -241,7 +241,7 @@ impl Reporter {
                     bar.println(format!(
                         "line {}: failed: {}",
                         line["line"],
-                        line["error"].as_str().unwrap_or_default()
+                        printable(line["error"].as_str().unwrap_or_default())
                     ));
                 }
             }
@@ -437,7 +437,7 @@ pub(crate) async fn run(
             println!(
                 "  line {}: {}",
                 failure["line"],
-                failure["error"].as_str().unwrap_or_default()
+                printable(failure["error"].as_str().unwrap_or_default())
             );
         }
         println!("journal: {}", journal_path.display());

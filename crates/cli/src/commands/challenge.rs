@@ -130,7 +130,11 @@ pub(crate) fn run(
                         json!({ "id": id, "status": status, "signer": signer.account().to_string() })
                     );
                 } else {
-                    println!("signed and submitted; {id} is now {status}");
+                    println!(
+                        "signed and submitted; {} is now {}",
+                        crate::error::printable(id),
+                        crate::error::printable(&status)
+                    );
                 }
                 Ok(ExitCode::SUCCESS)
             })
@@ -316,12 +320,12 @@ fn print_human(report: &Value) {
             ("statement", "statement"),
         ] {
             if let Some(v) = m.get(key).and_then(Value::as_str) {
-                println!("  {label:<10} {v}");
+                println!("  {label:<10} {}", crate::error::printable(v));
             }
         }
         if let Some(resources) = m.get("resources").and_then(Value::as_array) {
             for r in resources.iter().filter_map(Value::as_str) {
-                println!("  resource   {r}");
+                println!("  resource   {}", crate::error::printable(r));
             }
         }
     } else if let Some(text) = report["text"].as_str() {
@@ -338,7 +342,10 @@ fn print_human(report: &Value) {
         );
     }
     if let Some(error) = report["signInWithXError"].as_str() {
-        println!("note:    not a valid Sign-In-with-X message: {error}");
+        println!(
+            "note:    not a valid Sign-In-with-X message: {}",
+            crate::error::printable(error)
+        );
     }
     if let Some(warning) = report["warning"].as_str() {
         println!("WARNING: {warning}");

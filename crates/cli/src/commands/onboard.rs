@@ -103,12 +103,17 @@ pub(crate) fn run(
         if json_output {
             println!("{}", serde_json::to_string(&account).unwrap_or_default());
         } else {
-            println!("customer {} onboarded", row.external_id);
-            println!("customer   {}", account.customer_id);
-            println!("account    {}", account.id);
-            println!("status     {}", account.status);
-            println!("currencies {}", account.currencies.join(","));
-            println!("chainId    {}", account.chain_id.as_deref().unwrap_or("-"));
+            // The server's words: sanitized before they reach the terminal.
+            let p = |text: &str| crate::error::printable(text).into_owned();
+            println!("customer {} onboarded", p(&row.external_id));
+            println!("customer   {}", p(&account.customer_id));
+            println!("account    {}", p(&account.id));
+            println!("status     {}", p(account.status.as_str()));
+            println!("currencies {}", p(&account.currencies.join(",")));
+            println!(
+                "chainId    {}",
+                p(account.chain_id.as_deref().unwrap_or("-"))
+            );
         }
         Ok(ExitCode::SUCCESS)
     })
