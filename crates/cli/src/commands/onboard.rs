@@ -151,6 +151,9 @@ pub(crate) async fn onboard_row(
             customer_id: customer_id.map(str::to_owned),
             account_id: account_id.map(str::to_owned),
             error: None,
+            // Bound by the row's first entry (the batch's `Started`).
+            wallet: None,
+            currency: None,
         }
     };
     let previous = journal.as_ref().and_then(|(_, previous)| *previous);
