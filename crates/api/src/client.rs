@@ -101,7 +101,7 @@ enum ProxyChoice {
     #[default]
     Environment,
     /// This proxy, whatever the base URL and the environment.
-    Explicit(reqwest::Proxy),
+    Explicit(Box<reqwest::Proxy>),
     /// None, whatever the environment.
     None,
 }
@@ -192,7 +192,7 @@ impl ClientBuilder {
     /// # Ok(()) }
     /// ```
     pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
-        self.proxy = ProxyChoice::Explicit(proxy);
+        self.proxy = ProxyChoice::Explicit(Box::new(proxy));
         self
     }
 
@@ -257,7 +257,7 @@ impl ClientBuilder {
             // a token or a signature: a 3xx is an error (`Error::Redirect`), never followed.
             .redirect(reqwest::redirect::Policy::none());
         let http = match self.proxy {
-            ProxyChoice::Explicit(proxy) => http.proxy(proxy),
+            ProxyChoice::Explicit(proxy) => http.proxy(*proxy),
             ProxyChoice::None => http.no_proxy(),
             ProxyChoice::Environment if is_loopback(host) => http.no_proxy(),
             ProxyChoice::Environment => http,
