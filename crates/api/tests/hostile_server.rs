@@ -3,48 +3,20 @@
 //! the redirect's target, and no control character survives into an error.
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure report
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chainsig_api::{Client, CreateCustomer, Error, IdempotencyKey, RetryPolicy};
-use chainsig_httpsig::P384SigningKey;
-
-const SECRET: &str = "the-api-secret-that-must-stay-home";
+use chainsig_api::{Client, CreateCustomer, Error, IdempotencyKey};
+use support::{SECRET, fast_retries, serve, serve_at, token};
 
 fn client(base_url: &str) -> Client {
-    Client::builder()
-        .base_url(base_url)
-        .credentials("00000000-0000-4000-8000-000000000000", SECRET.to_owned())
-        .signing_key(P384SigningKey::generate().unwrap())
-        .key_id("test-key")
-        .retry(RetryPolicy {
-            max_attempts: 3,
-            initial_delay: Duration::from_millis(5),
-            max_delay: Duration::from_millis(20),
-            deadline: Duration::from_secs(10),
-        })
-        .timeout(Duration::from_secs(2))
-        .build()
-        .unwrap()
-}
-
-fn token() -> Response {
-    axum::Json(
-        serde_json::json!({"token": "t0k3n", "expiresAt": 4_000_000_000u64, "tokenType": "Bearer"}),
-    )
-    .into_response()
-}
-
-async fn serve(router: Router) -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    addr
+    support::client(base_url, fast_retries(3))
 }
 
 /// Another loopback server that counts whatever reaches it (the redirect's target).
@@ -58,7 +30,7 @@ async fn elsewhere() -> (std::net::SocketAddr, Arc<AtomicU32>) {
             token()
         }
     });
-    (serve(router).await, hits)
+    (serve_at(router).await, hits)
 }
 
 fn redirect(status: StatusCode, location: &str) -> Response {
@@ -84,7 +56,7 @@ async fn a_redirected_token_request_sends_the_secret_nowhere() {
             }
         }),
     );
-    let client = client(&format!("http://{}/v1", serve(router).await));
+    let client = client(&serve(router).await);
     let error = client.list_customers().await.unwrap_err();
     match &error {
         Error::Redirect {
@@ -128,7 +100,7 @@ async fn a_redirected_signed_write_goes_nowhere() {
                 redirect(StatusCode::FOUND, &format!("http://{target}/v1/customers"))
             }),
         );
-    let client = client(&format!("http://{}/v1", serve(router).await));
+    let client = client(&serve(router).await);
     let request = CreateCustomer {
         chain_id: "eip155:1:0x0000000000000000000000000000000000000001".to_owned(),
         external_id: "c-1".to_owned(),
@@ -165,7 +137,7 @@ async fn a_redirect_location_is_sanitized() {
                 response
             }),
         );
-    let client = client(&format!("http://{}/v1", serve(router).await));
+    let client = client(&serve(router).await);
     match client.list_customers().await {
         Err(Error::Redirect { location, .. }) => {
             assert_eq!(location.as_deref(), Some("http://x/\u{fffd}2J"));
@@ -198,7 +170,7 @@ async fn escape_sequences_in_error_text_are_neutralized() {
             "/v1/accounts/{id}",
             get(|| async { (StatusCode::BAD_REQUEST, HOSTILE).into_response() }),
         );
-    let client = client(&format!("http://{}/v1", serve(router).await));
+    let client = client(&serve(router).await);
 
     let json = client.get_customer("x").await.unwrap_err();
     let api = json.api().unwrap();

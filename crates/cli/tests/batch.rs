@@ -126,24 +126,11 @@ fn a_killed_batch_resumes_without_duplicates() {
     let wallets = write_batch(&sandbox, "killed", 30);
     let journal = sandbox.path("elsewhere.journal");
     let batch = || {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_chainsig"));
-        command
-            .current_dir(sandbox.dir.path())
-            .env("OFFBLOCKS_BASE_URL", sandbox.handle.base_url())
-            .env("OFFBLOCKS_API_KEY", sandbox.handle.api_key())
-            .env("OFFBLOCKS_API_SECRET", sandbox.handle.api_secret())
-            .env("OFFBLOCKS_SIGNING_KEY_FILE", &sandbox.signing_key_file)
-            .env_remove("OFFBLOCKS_KEY_ID")
-            .args([
-                "onboard",
-                "--batch",
-                "killed.csv",
-                "--concurrency",
-                "4",
-                "--simulate-kyc",
-            ])
-            .args(["--journal", path_str(&journal)]);
-        command
+        batch_command(
+            &sandbox,
+            "killed.csv",
+            &["--concurrency", "4", "--journal", path_str(&journal)],
+        )
     };
     // Run until 8 rows are done, then kill it (SIGKILL: no chance to tidy up).
     let mut child = batch()
