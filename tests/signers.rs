@@ -194,11 +194,42 @@ async fn an_unavailable_signer_gets_a_retryable_error_and_nothing_is_submitted()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_challenge_for_another_domain_is_refused_unsigned() {
     let env = support::start().await;
-    // The sandbox listens on 127.0.0.1 and names `127.0.0.1:PORT` in its SIWE challenges; this
-    // client talks to the same server as `localhost:PORT`, so the challenge is not for its API.
-    let port = env.sandbox.local_addr().port();
-    let client = env.client_at(&format!("http://localhost:{port}/v1"));
-    assert_eq!(client.domain(), format!("localhost:{port}"));
+    // A spoofed API relays the sandbox's answer to `POST /customers`: the SIWE challenge names
+    // the sandbox (`127.0.0.1:PORT`), not the API this client talks to. (Reaching the sandbox
+    // itself under another name no longer works: it verifies requests for its own authority.)
+    let relay = {
+        use axum::routing::post;
+        let upstream = env.client.clone();
+        axum::Router::new()
+            .route(
+                "/v1/auth/token",
+                post(|| async {
+                    axum::Json(serde_json::json!({"token": "t", "expiresAt": 4_000_000_000u64}))
+                }),
+            )
+            .route(
+                "/v1/customers",
+                post(move |axum::Json(body): axum::Json<serde_json::Value>| {
+                    let upstream = upstream.clone();
+                    async move {
+                        let request = chainsig::api::CreateCustomer {
+                            chain_id: body["chainId"].as_str().unwrap().to_owned(),
+                            external_id: body["externalId"].as_str().unwrap().to_owned(),
+                        };
+                        let customer = upstream
+                            .create_customer(&request, IdempotencyKey::new())
+                            .await
+                            .unwrap();
+                        (http::StatusCode::CREATED, axum::Json(customer))
+                    }
+                }),
+            )
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let relay_addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, relay).await.unwrap() });
+    let client = env.client_at(&format!("http://{relay_addr}/v1"));
+    assert_ne!(client.domain(), env.client.domain());
 
     let signer = Counting::new(LocalEvmSigner::random());
     let error = client

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use chainsig_core::offblocks::{self, IDEMPOTENCY_KEY_HEADER, error_body};
 use chainsig_httpsig::{RequestSigner, RequestSigningKey};
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER};
 use http::{HeaderMap, Method, StatusCode};
 use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
@@ -19,6 +19,7 @@ use crate::error::{ApiError, Error, Result};
 use crate::idempotency::IdempotencyKey;
 use crate::models::TokenResponse;
 use crate::retry::RetryPolicy;
+use crate::sanitize::sanitize_server_text;
 use crate::token::{CachedToken, TokenCache};
 
 /// Largest answer body read; anything longer is an error, not an allocation.
@@ -26,6 +27,8 @@ const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 /// The longest error message and code kept from an error answer, in bytes.
 const MAX_ERROR_MESSAGE: usize = 512;
 const MAX_ERROR_CODE: usize = 64;
+/// The longest redirect `Location` kept for the error, in bytes.
+const MAX_LOCATION: usize = 512;
 
 type Signer = RequestSigner<Arc<dyn RequestSigningKey>>;
 
@@ -87,6 +90,20 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     user_agent: Option<String>,
+    proxy: ProxyChoice,
+}
+
+/// Which proxy the client goes through.
+#[derive(Debug, Default)]
+enum ProxyChoice {
+    /// `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` / `NO_PROXY` from the environment, as reqwest
+    /// reads them, for a base URL that is not loopback; none for a loopback one.
+    #[default]
+    Environment,
+    /// This proxy, whatever the base URL and the environment.
+    Explicit(Box<reqwest::Proxy>),
+    /// None, whatever the environment.
+    None,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -155,6 +172,36 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through `proxy`, whatever the environment says (and even for a
+    /// loopback base URL: you asked for it).
+    ///
+    /// By default the client follows the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`,
+    /// `NO_PROXY`, as reqwest reads them) for an `https` base URL, and uses **no proxy at all**
+    /// for a loopback base URL (`http://127.0.0.1…`, `http://localhost…`, `http://[::1]…`):
+    /// there the API secret travels in clear text, and a proxy variable set for other programs
+    /// must not receive it.
+    ///
+    /// ```no_run
+    /// # fn demo(secret: String, key: chainsig_httpsig::P384SigningKey) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = chainsig_api::Client::builder()
+    ///     .base_url(chainsig_api::PRODUCTION_BASE_URL)
+    ///     .proxy(chainsig_api::Proxy::https("http://proxy.internal:3128")?)
+    ///     .credentials("0f8c1d2e-…", secret)
+    ///     .signing_key(key)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
+        self.proxy = ProxyChoice::Explicit(Box::new(proxy));
+        self
+    }
+
+    /// Uses no proxy, whatever the environment says (see [`proxy`](Self::proxy) for the default).
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = ProxyChoice::None;
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client> {
         let base = self
@@ -206,6 +253,16 @@ impl ClientBuilder {
             )
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .pool_idle_timeout(Duration::from_secs(60))
+            // An OffBlocks API has no reason to redirect, and every request carries the secret,
+            // a token or a signature: a 3xx is an error (`Error::Redirect`), never followed.
+            .redirect(reqwest::redirect::Policy::none());
+        let http = match self.proxy {
+            ProxyChoice::Explicit(proxy) => http.proxy(*proxy),
+            ProxyChoice::None => http.no_proxy(),
+            ProxyChoice::Environment if is_loopback(host) => http.no_proxy(),
+            ProxyChoice::Environment => http,
+        };
+        let http = http
             .build()
             .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
         let signer = self
@@ -525,6 +582,18 @@ impl Client {
             .await
             .map_err(|e| AttemptError::Transport(describe(e)))?;
         let status = response.status();
+        if status.is_redirection() {
+            // Not followed, not retried: whatever it points at gets nothing from us.
+            let location = response
+                .headers()
+                .get(LOCATION)
+                .map(|v| cut(&String::from_utf8_lossy(v.as_bytes()), MAX_LOCATION));
+            return Err(AttemptError::Fatal(Error::Redirect {
+                url: url.to_owned(),
+                status,
+                location,
+            }));
+        }
         let retry_after = response
             .headers()
             .get(RETRY_AFTER)
@@ -599,15 +668,6 @@ fn describe(error: reqwest::Error) -> String {
 /// otherwise.
 pub(crate) fn api_error(answer: &Answer, key: Option<uuid::Uuid>) -> ApiError {
     let body = &answer.body[..];
-    // The server's text goes into errors, logs and journals: cut to a readable length.
-    let cut = |text: &str, max: usize| {
-        let text = text.trim();
-        let mut end = text.len().min(max);
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        text[..end].to_owned()
-    };
     let (code, message) = match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(json) => (
             json.get(error_body::CODE)
@@ -631,11 +691,23 @@ pub(crate) fn api_error(answer: &Answer, key: Option<uuid::Uuid>) -> ApiError {
     }
 }
 
-/// Decodes a JSON answer; a malformed or truncated one is [`Error::Decode`].
+/// The server's text as it goes into errors, logs and journals: cut to `max` bytes (at a
+/// character boundary) and [sanitized](sanitize_server_text), so that it reaches no terminal raw.
+fn cut(text: &str, max: usize) -> String {
+    let text = text.trim();
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    sanitize_server_text(&text[..end]).into_owned()
+}
+
+/// Decodes a JSON answer; a malformed or truncated one is [`Error::Decode`] (serde's message
+/// may quote the answer: it is sanitized).
 pub(crate) fn decode<T: DeserializeOwned>(answer: &Answer) -> Result<T> {
     serde_json::from_slice(&answer.body).map_err(|e| Error::Decode {
         url: answer.url.clone(),
         status: answer.status,
-        reason: format!("{e}"),
+        reason: cut(&e.to_string(), MAX_ERROR_MESSAGE),
     })
 }

@@ -7,14 +7,20 @@ use chainsig_core::{PolicyRefusal, SignerError, SiwxError};
 use http::StatusCode;
 use uuid::Uuid;
 
-/// An error answer from the API (any non-2xx status).
+/// An error answer from the API (any non-2xx status but a redirect, which is
+/// [`Error::Redirect`]).
+///
+/// `code` and `message` are the server's text, cut and [sanitized](crate::sanitize_server_text)
+/// when the error is built: no control or bidirectional formatting character is left in them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
-    /// The machine-readable code (`error` field, cut to 64 bytes), when the body had one.
+    /// The machine-readable code (`error` field, cut to 64 bytes, sanitized), when the body had
+    /// one.
     pub code: Option<String>,
-    /// The human-readable message (`message` field, or the plain-text body), cut to 512 bytes.
+    /// The human-readable message (`message` field, or the plain-text body), cut to 512 bytes,
+    /// sanitized.
     pub message: String,
     /// The idempotency key the request carried (writes only).
     pub idempotency_key: Option<Uuid>,
@@ -89,6 +95,22 @@ pub enum Error {
         attempts: u32,
         /// The request's idempotency key (writes only).
         idempotency_key: Option<Uuid>,
+    },
+    /// The API answered with a redirect (3xx). It is never followed: an OffBlocks API has no
+    /// reason to redirect, and following would hand the API secret, a token or a signed request
+    /// to wherever it points (perhaps in clear text). Not retried.
+    #[error(
+        "the API answered {status} to {url}, redirecting to {}; redirects are never followed \
+         (check the base URL: it must be the API's own address)",
+        location.as_deref().unwrap_or("nowhere (no Location)")
+    )]
+    Redirect {
+        /// The URL requested.
+        url: String,
+        /// The HTTP status (301, 302, 303, 307, 308, …).
+        status: StatusCode,
+        /// The `Location` header, cut to 512 bytes and sanitized, if there was one.
+        location: Option<String>,
     },
     /// The answer could not be understood (malformed or truncated JSON, missing field).
     #[error("unexpected answer ({status}) from {url}: {reason}")]

@@ -7,6 +7,7 @@ mod flows;
 mod idempotency;
 mod models;
 mod retry;
+mod sanitize;
 mod token;
 
 pub use chainsig_core::offblocks::{PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
@@ -18,7 +19,11 @@ pub use idempotency::IdempotencyKey;
 pub use models::{
     Account, AccountStatus, AccountType, CreateAccount, CreateCustomer, Customer, CustomerStatus,
 };
+/// The proxy type of [`ClientBuilder::proxy`] (reqwest's), so that no direct dependency on
+/// reqwest is needed to set one.
+pub use reqwest::Proxy;
 pub use retry::RetryPolicy;
+pub use sanitize::sanitize_server_text;
 
 /// Entry points into the crate-private response decoding, for `cargo fuzz` (see `fuzz/`).
 /// Not a stable API.

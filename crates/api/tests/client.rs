@@ -3,6 +3,8 @@
 //! worth retrying, with the same idempotency key.
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure report
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -12,44 +14,10 @@ use axum::body::Body;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chainsig_api::{Client, CreateCustomer, Error, IdempotencyKey, RetryPolicy};
+use chainsig_api::{Client, CreateCustomer, Error, IdempotencyKey};
 use chainsig_httpsig::P384SigningKey;
+use support::{client, fast_retries, serve, token};
 use tokio::sync::Mutex;
-
-fn fast_retries(max_attempts: u32) -> RetryPolicy {
-    RetryPolicy {
-        max_attempts,
-        initial_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        deadline: Duration::from_secs(10),
-    }
-}
-
-fn client(base_url: &str, retry: RetryPolicy) -> Client {
-    Client::builder()
-        .base_url(base_url)
-        .credentials("00000000-0000-4000-8000-000000000000", "secret".to_owned())
-        .signing_key(P384SigningKey::generate().unwrap())
-        .key_id("test-key")
-        .retry(retry)
-        .timeout(Duration::from_secs(2))
-        .build()
-        .unwrap()
-}
-
-fn token() -> Response {
-    axum::Json(
-        serde_json::json!({"token": "t0k3n", "expiresAt": 4_000_000_000u64, "tokenType": "Bearer"}),
-    )
-    .into_response()
-}
-
-async fn serve(router: Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{addr}/v1")
-}
 
 #[test]
 fn builder_refuses_bad_configuration() {

@@ -134,6 +134,7 @@ impl ApiArgs {
         let client = builder.build()?;
         if key_id.is_none() {
             let id = client.register_signing_key(&public_key).await?;
+            let id = crate::error::printable(&id);
             if !quiet {
                 eprintln!(
                     "registered the request-signing key as {id} (export OFFBLOCKS_KEY_ID={id} to reuse it)"

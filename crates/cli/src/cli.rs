@@ -100,7 +100,8 @@ they are throwaway credentials of a local sandbox; never pass real OffBlocks cre
 Examples:
   chainsig sandbox
   chainsig sandbox --listen 127.0.0.1:0 --quiet
-  chainsig sandbox --fault-rate 0.2 --fault-seed 7 --deployment-delay-ms 1000";
+  chainsig sandbox --fault-rate 0.2 --fault-seed 7 --deployment-delay-ms 1000
+  chainsig sandbox --listen 0.0.0.0:8411 --authority localhost:9000   # behind `-p 9000:8411`";
 
 /// `--chain`.
 #[derive(Debug, Args)]
@@ -191,6 +192,11 @@ pub(crate) struct SandboxArgs {
     /// Address to listen on; port 0 picks a free port (the JSON line tells which).
     #[arg(long, value_name = "ADDR", default_value = SANDBOX_DEFAULT_LISTEN)]
     pub(crate) listen: std::net::SocketAddr,
+    /// The HOST[:PORT] clients reach the sandbox by, when not the listening address (a port
+    /// mapping, a plain-HTTP proxy): request signatures are verified for it (never for the
+    /// request's Host header), challenges and the base URL name it.
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub(crate) authority: Option<String>,
     /// API key clients exchange for a token (generated, a UUID, when absent). Throwaway only.
     #[arg(long, value_name = "K")]
     pub(crate) api_key: Option<String>,

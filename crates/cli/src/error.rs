@@ -3,7 +3,25 @@
 //! Exit codes: 0 success, 1 verification or flow failure, 2 usage or input error, 3 network or
 //! API error.
 
+use std::borrow::Cow;
 use std::process::ExitCode;
+
+use chainsig_api::sanitize_server_text;
+
+/// Text that may hold a server's words, made safe to print: each line
+/// [sanitized](sanitize_server_text) (no escape sequence, carriage return or other control
+/// character reaches the terminal), our own line breaks kept.
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
+    if !text.contains('\n') {
+        return sanitize_server_text(text);
+    }
+    Cow::Owned(
+        text.split('\n')
+            .map(sanitize_server_text)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
 
 /// A command failure: the message goes to stderr, the kind picks the exit code.
 #[derive(Debug, thiserror::Error)]
@@ -124,6 +142,15 @@ impl From<chainsig_api::Error> for CliError {
             E::Decode { .. } => CliError::Network {
                 message,
                 hint: None,
+                transient: false,
+            },
+            E::Redirect { .. } => CliError::Network {
+                message,
+                hint: Some(
+                    "set OFFBLOCKS_BASE_URL (or --base-url) to the API's own address, with /v1; \
+                     chainsig never follows a redirect, which could take the API secret elsewhere"
+                        .to_owned(),
+                ),
                 transient: false,
             },
             E::Timeout { .. } => CliError::Failed {

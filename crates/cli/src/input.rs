@@ -28,9 +28,42 @@ fn read_limited(reader: impl Read, limit: u64, what: &str) -> Result<Zeroizing<S
     Ok(text)
 }
 
-/// Reads a key file (at most 64 KiB) into a zeroizing string.
+/// The warning for a secret file that the group or others may read or change, if it is one
+/// (`None` where modes do not exist).
+pub(crate) fn shared_file_warning(file: &std::fs::File, path: &Path, what: &str) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = file.metadata().ok()?.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then(|| {
+            format!(
+                "warning: {what} {} is accessible to group or others (mode {mode:04o}); \
+                 `chmod 600 {}` makes it yours alone",
+                path.display(),
+                path.display()
+            )
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path, what);
+        None
+    }
+}
+
+/// Opens a secret file, warning on stderr (not failing) when others may read it.
+fn open_secret(path: &Path, what: &str) -> std::io::Result<std::fs::File> {
+    let file = std::fs::File::open(path)?;
+    if let Some(warning) = shared_file_warning(&file, path, what) {
+        eprintln!("{warning}");
+    }
+    Ok(file)
+}
+
+/// Reads a key file (at most 64 KiB) into a zeroizing string; warns when the group or others
+/// may read it.
 pub(crate) fn read_key_file(path: &Path) -> Result<Zeroizing<String>, CliError> {
-    let file = std::fs::File::open(path).map_err(|e| {
+    let file = open_secret(path, "key file").map_err(|e| {
         CliError::with_hint(
             format!("cannot read key file {}: {e}", path.display()),
             "pass an existing file to --key-file, or create one with `chainsig keygen`",
@@ -40,12 +73,13 @@ pub(crate) fn read_key_file(path: &Path) -> Result<Zeroizing<String>, CliError> 
 }
 
 /// Reads a secret file other than a wallet key (at most 64 KiB); `what` names it in messages.
+/// Warns when the group or others may read it.
 pub(crate) fn read_secret_file(
     path: &Path,
     what: &str,
     hint: Option<&str>,
 ) -> Result<Zeroizing<String>, CliError> {
-    let file = std::fs::File::open(path).map_err(|e| {
+    let file = open_secret(path, what).map_err(|e| {
         let message = format!("cannot read {what} {}: {e}", path.display());
         match hint {
             Some(hint) => CliError::with_hint(message, hint),

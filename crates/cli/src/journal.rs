@@ -1,11 +1,17 @@
 //! The batch journal: one JSON line per step of each row, appended and flushed before the step's
 //! requests go out, so that a batch stopped at any moment and started again repeats the very same
 //! idempotent requests (same seed, same keys) and creates nothing twice.
+//!
+//! It holds idempotency seeds, so it is guarded like a secret: created mode 0600, never opened
+//! through a symbolic link, and locked (an exclusive advisory lock) for the whole run, so that a
+//! second run of the same batch stops at once instead of drawing other seeds. Its first line
+//! binds it to one CSV (by canonical path), and each row's first entry to the row's wallet and
+//! currency: what the journal says of a row is only used for that very row.
 
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
@@ -44,7 +50,26 @@ pub(crate) struct Entry {
     pub(crate) account_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) error: Option<String>,
+    /// The row's wallet (CAIP-10 of its key), bound by the row's first entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) wallet: Option<String>,
+    /// The row's currency, bound by the row's first entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) currency: Option<String>,
 }
+
+/// The journal's first line: which CSV it belongs to.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Header {
+    /// The format's version.
+    journal: u32,
+    /// The canonical path of the CSV.
+    csv: PathBuf,
+}
+
+/// The version written in the header.
+const FORMAT: u32 = 1;
 
 /// What the journal knows of one row: the latest entry, with ids carried over from earlier ones.
 pub(crate) type RowState = Entry;
@@ -57,7 +82,7 @@ pub(crate) struct Journal {
 }
 
 /// Folds `entry` into what is known of its row: the latest stage, ids carried over, the first
-/// seed kept.
+/// seed, wallet and currency kept.
 fn merge(rows: &mut HashMap<(String, String), RowState>, entry: Entry) {
     let key = (entry.external_id.clone(), entry.chain.clone());
     let merged = match rows.remove(&key) {
@@ -65,6 +90,8 @@ fn merge(rows: &mut HashMap<(String, String), RowState>, entry: Entry) {
             customer_id: entry.customer_id.clone().or(previous.customer_id),
             account_id: entry.account_id.clone().or(previous.account_id),
             seed: previous.seed,
+            wallet: previous.wallet.or(entry.wallet.clone()),
+            currency: previous.currency.or(entry.currency.clone()),
             ..entry
         },
         None => entry,
@@ -72,42 +99,182 @@ fn merge(rows: &mut HashMap<(String, String), RowState>, entry: Entry) {
     rows.insert(key, merged);
 }
 
-impl Journal {
-    /// Opens (or creates) the journal at `path` and reads what earlier runs recorded. A torn last
-    /// line (the process died mid-write) is ignored.
-    pub(crate) fn open(path: &Path) -> Result<Self, CliError> {
-        let mut rows: HashMap<(String, String), RowState> = HashMap::new();
-        if path.exists() {
-            let file = File::open(path).map_err(|e| {
-                CliError::input(format!("cannot read journal {}: {e}", path.display()))
-            })?;
-            for line in BufReader::new(file).lines() {
-                let line = line.map_err(|e| {
-                    CliError::input(format!("cannot read journal {}: {e}", path.display()))
-                })?;
-                let Ok(entry) = serde_json::from_str::<Entry>(&line) else {
-                    continue;
-                };
-                merge(&mut rows, entry);
-            }
+/// Opens the journal file for reading and appending: created mode 0600, never through a
+/// symbolic link, a regular file only.
+fn open_file(path: &Path) -> Result<File, CliError> {
+    let mut options = OpenOptions::new();
+    options.create(true).append(true).read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    let file = options.open(path).map_err(|e| {
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            return CliError::with_hint(
+                format!(
+                    "the journal {} is a symbolic link: refused (a journal holds idempotency \
+                     seeds, and a link could send them, or our writes, anywhere)",
+                    path.display()
+                ),
+                "give --journal the path of a regular file, or remove the link",
+            );
         }
-        let cannot_write = |e: std::io::Error| {
-            CliError::input(format!("cannot write journal {}: {e}", path.display()))
+        CliError::input(format!("cannot open the journal {}: {e}", path.display()))
+    })?;
+    let metadata = file
+        .metadata()
+        .map_err(|e| CliError::input(format!("cannot read the journal {}: {e}", path.display())))?;
+    if !metadata.is_file() {
+        return Err(CliError::input(format!(
+            "the journal {} is not a regular file",
+            path.display()
+        )));
+    }
+    if let Some(warning) = crate::input::shared_file_warning(&file, path, "the journal") {
+        eprintln!("{warning}");
+    }
+    Ok(file)
+}
+
+/// Takes the journal's exclusive lock, or says that another run holds it.
+fn lock(file: &File, path: &Path) -> Result<(), CliError> {
+    match file.try_lock() {
+        Ok(()) => Ok(()),
+        Err(TryLockError::WouldBlock) => Err(CliError::with_hint(
+            format!(
+                "the journal {} is locked: another run of this batch holds it",
+                path.display()
+            ),
+            "wait for that run to end (or stop it), then run this command again: \
+             it goes on from where the other one stopped",
+        )),
+        Err(TryLockError::Error(e)) => Err(CliError::input(format!(
+            "cannot lock the journal {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// The error for a journal that belongs to something else than `csv`.
+fn not_this_csv(path: &Path, csv: &Path, what: String) -> CliError {
+    CliError::with_hint(
+        format!("the journal {} {what}", path.display()),
+        format!(
+            "give --journal a new path for {}, or remove the journal to start over (rows \
+             onboarded already are found again on the API: nothing is created twice)",
+            csv.display()
+        ),
+    )
+}
+
+impl Journal {
+    /// Opens (or creates) the journal at `path` for the batch in `csv`, takes its lock (held until
+    /// the journal is dropped) and reads what earlier runs recorded. A torn last line (the
+    /// process died mid-write) is ignored.
+    ///
+    /// # Errors
+    /// A symbolic link or anything but a regular file at `path`; a lock held by another run; a
+    /// journal of another CSV, or without the header that says which.
+    pub(crate) fn open(path: &Path, csv: &Path) -> Result<Self, CliError> {
+        let csv = std::fs::canonicalize(csv).map_err(|e| {
+            CliError::input(format!(
+                "cannot resolve the batch file {}: {e}",
+                csv.display()
+            ))
+        })?;
+        let mut file = open_file(path)?;
+        lock(&file, path)?;
+        let cannot_read = |e: std::io::Error| {
+            CliError::input(format!("cannot read the journal {}: {e}", path.display()))
         };
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .read(true)
-            .open(path)
-            .map_err(cannot_write)?;
-        // A torn last line gets its end now: appended to, it would make the next entry unreadable.
-        if file.metadata().map_err(cannot_write)?.len() > 0 {
-            let mut last = [0u8; 1];
-            file.seek(SeekFrom::End(-1))
-                .and_then(|_| file.read_exact(&mut last))
-                .map_err(cannot_write)?;
-            if last[0] != b'\n' {
-                file.write_all(b"\n").map_err(cannot_write)?;
+        let cannot_write = |e: std::io::Error| {
+            CliError::input(format!("cannot write the journal {}: {e}", path.display()))
+        };
+
+        // Read under the lock, through the handle that holds it.
+        let mut bytes = Vec::new();
+        file.seek(SeekFrom::Start(0))
+            .and_then(|_| file.read_to_end(&mut bytes))
+            .map_err(cannot_read)?;
+        let mut header_line = serde_json::to_string(&Header {
+            journal: FORMAT,
+            csv: csv.clone(),
+        })
+        .map_err(|e| CliError::input(format!("journal: {e}")))?;
+        header_line.push('\n');
+
+        let mut rows: HashMap<(String, String), RowState> = HashMap::new();
+        match bytes.iter().position(|b| *b == b'\n') {
+            // New, or the first run died writing the header: this batch's from now on.
+            None if header_line.as_bytes().starts_with(&bytes) => {
+                file.set_len(0)
+                    .and_then(|()| file.write_all(header_line.as_bytes()))
+                    .and_then(|()| file.sync_data())
+                    .map_err(cannot_write)?;
+            }
+            None => {
+                return Err(not_this_csv(
+                    path,
+                    &csv,
+                    "is not a chainsig batch journal".to_owned(),
+                ));
+            }
+            Some(end) => {
+                let mut lines = bytes.split(|b| *b == b'\n');
+                let entries = || {
+                    bytes[end + 1..]
+                        .split(|b| *b == b'\n')
+                        .filter_map(|line| serde_json::from_slice::<Entry>(line).ok())
+                };
+                match serde_json::from_slice::<Header>(lines.next().unwrap_or_default()) {
+                    Ok(header) if header.journal != FORMAT => {
+                        return Err(not_this_csv(
+                            path,
+                            &csv,
+                            format!(
+                                "is in format {}; this chainsig writes format {FORMAT}",
+                                header.journal
+                            ),
+                        ));
+                    }
+                    Ok(header) if header.csv != csv => {
+                        return Err(not_this_csv(
+                            path,
+                            &csv,
+                            format!(
+                                "belongs to the batch {}, not to {}",
+                                header.csv.display(),
+                                csv.display()
+                            ),
+                        ));
+                    }
+                    Ok(_) => {}
+                    Err(_) if serde_json::from_slice::<Entry>(&bytes[..end]).is_ok() => {
+                        return Err(not_this_csv(
+                            path,
+                            &csv,
+                            "does not say which batch it belongs to (an older chainsig wrote it)"
+                                .to_owned(),
+                        ));
+                    }
+                    Err(_) => {
+                        return Err(not_this_csv(
+                            path,
+                            &csv,
+                            "is not a chainsig batch journal".to_owned(),
+                        ));
+                    }
+                }
+                for entry in entries() {
+                    merge(&mut rows, entry);
+                }
+                // A torn last line gets its end now: appended to, it would make the next entry
+                // unreadable.
+                if bytes.last() != Some(&b'\n') {
+                    file.write_all(b"\n").map_err(cannot_write)?;
+                }
             }
         }
         Ok(Self {
@@ -144,6 +311,7 @@ impl Journal {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     fn entry(external_id: &str, stage: Stage) -> Entry {
@@ -156,27 +324,48 @@ mod tests {
             customer_id: None,
             account_id: None,
             error: None,
+            wallet: Some("eip155:1:0x0000000000000000000000000000000000000001".to_owned()),
+            currency: Some("EUR".to_owned()),
         }
+    }
+
+    /// A temp dir with a CSV in it; the journal's path beside it.
+    fn batch() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("batch.csv");
+        std::fs::write(&csv, "external_id,chain,key_file,currency\n").unwrap();
+        let path = dir.path().join("batch.journal");
+        (dir, csv, path)
+    }
+
+    fn header_of(csv: &Path) -> String {
+        serde_json::to_string(&Header {
+            journal: FORMAT,
+            csv: std::fs::canonicalize(csv).unwrap(),
+        })
+        .unwrap()
     }
 
     #[test]
     fn an_entry_after_a_torn_line_is_read_back() {
-        let dir = std::env::temp_dir().join(format!("chainsig-journal-{}", Uuid::new_v4()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let path = dir.join("batch.journal");
-        // A run that died in the middle of its second line.
-        let first = serde_json::to_string(&entry("a", Stage::Started)).expect("json");
-        std::fs::write(&path, format!("{first}\n{{\"externalId\":\"b\",\"cha")).expect("write");
+        let (_dir, csv, path) = batch();
+        // A run that died in the middle of its second entry.
+        let first = serde_json::to_string(&entry("a", Stage::Started)).unwrap();
+        std::fs::write(
+            &path,
+            format!("{}\n{first}\n{{\"externalId\":\"b\",\"cha", header_of(&csv)),
+        )
+        .unwrap();
 
-        let journal = Journal::open(&path).expect("open");
+        let journal = Journal::open(&path, &csv).unwrap();
         assert_eq!(
             journal.row("a", "evm").map(|r| r.stage),
             Some(Stage::Started)
         );
-        journal.record(&entry("b", Stage::Started)).expect("record");
+        journal.record(&entry("b", Stage::Started)).unwrap();
         drop(journal);
 
-        let reopened = Journal::open(&path).expect("reopen");
+        let reopened = Journal::open(&path, &csv).unwrap();
         assert_eq!(
             reopened.row("a", "evm").map(|r| r.stage),
             Some(Stage::Started)
@@ -185,6 +374,120 @@ mod tests {
             reopened.row("b", "evm").map(|r| r.stage),
             Some(Stage::Started)
         );
-        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn the_first_wallet_and_currency_stay_bound() {
+        let (_dir, csv, path) = batch();
+        let journal = Journal::open(&path, &csv).unwrap();
+        let first = entry("a", Stage::Started);
+        journal.record(&first).unwrap();
+        journal
+            .record(&Entry {
+                wallet: Some("eip155:1:0x0000000000000000000000000000000000000002".to_owned()),
+                currency: Some("USD".to_owned()),
+                ..entry("a", Stage::Customer)
+            })
+            .unwrap();
+        journal
+            .record(&Entry {
+                wallet: None,
+                currency: None,
+                ..entry("a", Stage::Account)
+            })
+            .unwrap();
+        let row = journal.row("a", "evm").unwrap();
+        assert_eq!(row.stage, Stage::Account);
+        assert_eq!((row.wallet, row.currency), (first.wallet, first.currency));
+        assert_eq!(row.seed, first.seed);
+    }
+
+    #[test]
+    fn a_new_journal_is_private_and_names_its_csv() {
+        let (_dir, csv, path) = batch();
+        drop(Journal::open(&path, &csv).unwrap());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            format!("{}\n", header_of(&csv))
+        );
+    }
+
+    #[test]
+    fn a_journal_of_another_csv_or_none_is_refused_untouched() {
+        let (dir, csv, path) = batch();
+        let other = dir.path().join("other.csv");
+        std::fs::write(&other, "external_id,chain,key_file,currency\n").unwrap();
+        let entry_line = serde_json::to_string(&entry("a", Stage::Done)).unwrap();
+        for (contents, says) in [
+            (
+                format!("{}\n{entry_line}\n", header_of(&other)),
+                "belongs to the batch",
+            ),
+            (format!("{entry_line}\n"), "older chainsig"),
+            (
+                "my notes\nmore notes\n".to_owned(),
+                "not a chainsig batch journal",
+            ),
+            (
+                "precious, no newline".to_owned(),
+                "not a chainsig batch journal",
+            ),
+        ] {
+            std::fs::write(&path, &contents).unwrap();
+            let error = Journal::open(&path, &csv).unwrap_err();
+            assert!(error.to_string().contains(says), "{error}");
+            assert!(matches!(error, CliError::Input { .. }));
+            assert!(error.hint().unwrap().contains("start over"));
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), contents);
+        }
+    }
+
+    #[test]
+    fn a_torn_header_is_written_again() {
+        let (_dir, csv, path) = batch();
+        let header = header_of(&csv);
+        std::fs::write(&path, &header[..10]).unwrap();
+        drop(Journal::open(&path, &csv).unwrap());
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            format!("{header}\n")
+        );
+    }
+
+    #[test]
+    fn a_second_open_while_the_first_holds_it_is_refused() {
+        let (_dir, csv, path) = batch();
+        let first = Journal::open(&path, &csv).unwrap();
+        let error = Journal::open(&path, &csv).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("another run of this batch holds it"),
+            "{error}"
+        );
+        drop(first);
+        Journal::open(&path, &csv).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_is_refused_and_its_target_untouched() {
+        let (dir, csv, path) = batch();
+        let target = dir.path().join("target");
+        std::fs::write(&target, "do not touch").unwrap();
+        std::os::unix::fs::symlink(&target, &path).unwrap();
+        let error = Journal::open(&path, &csv).unwrap_err();
+        assert!(error.to_string().contains("symbolic link"), "{error}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "do not touch");
+        // A dangling link: nothing is created at its target either.
+        std::fs::remove_file(&target).unwrap();
+        assert!(Journal::open(&path, &csv).is_err());
+        assert!(!target.exists());
     }
 }

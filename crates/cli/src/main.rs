@@ -22,9 +22,10 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err}");
+            // Errors may quote the API: nothing in them may act on the terminal.
+            eprintln!("error: {}", error::printable(&err.to_string()));
             if let Some(hint) = err.hint() {
-                eprintln!("hint: {hint}");
+                eprintln!("hint: {}", error::printable(hint));
             }
             err.exit_code()
         }

@@ -126,24 +126,11 @@ fn a_killed_batch_resumes_without_duplicates() {
     let wallets = write_batch(&sandbox, "killed", 30);
     let journal = sandbox.path("elsewhere.journal");
     let batch = || {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_chainsig"));
-        command
-            .current_dir(sandbox.dir.path())
-            .env("OFFBLOCKS_BASE_URL", sandbox.handle.base_url())
-            .env("OFFBLOCKS_API_KEY", sandbox.handle.api_key())
-            .env("OFFBLOCKS_API_SECRET", sandbox.handle.api_secret())
-            .env("OFFBLOCKS_SIGNING_KEY_FILE", &sandbox.signing_key_file)
-            .env_remove("OFFBLOCKS_KEY_ID")
-            .args([
-                "onboard",
-                "--batch",
-                "killed.csv",
-                "--concurrency",
-                "4",
-                "--simulate-kyc",
-            ])
-            .args(["--journal", path_str(&journal)]);
-        command
+        batch_command(
+            &sandbox,
+            "killed.csv",
+            &["--concurrency", "4", "--journal", path_str(&journal)],
+        )
     };
     // Run until 8 rows are done, then kill it (SIGKILL: no chance to tidy up).
     let mut child = batch()
@@ -371,4 +358,240 @@ fn a_csv_without_a_needed_column_is_a_usage_error() {
         .stderr(predicates::str::contains("missing.csv"));
     assert_eq!(sandbox.counters().customers, 0);
     assert!(!sandbox.path("c.csv.journal").exists());
+}
+
+/// `chainsig onboard --batch NAME.csv --simulate-kyc` and `extra`, as a std command (to spawn).
+fn batch_command(sandbox: &TestSandbox, csv: &str, extra: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_chainsig"));
+    command
+        .current_dir(sandbox.dir.path())
+        .env("OFFBLOCKS_BASE_URL", sandbox.handle.base_url())
+        .env("OFFBLOCKS_API_KEY", sandbox.handle.api_key())
+        .env("OFFBLOCKS_API_SECRET", sandbox.handle.api_secret())
+        .env("OFFBLOCKS_SIGNING_KEY_FILE", &sandbox.signing_key_file)
+        .env_remove("OFFBLOCKS_KEY_ID")
+        .args(["onboard", "--batch", csv, "--simulate-kyc"])
+        .args(extra);
+    command
+}
+
+/// Customers and accounts the sandbox created so far.
+fn created(sandbox: &TestSandbox) -> (u64, u64) {
+    let counters = sandbox.counters();
+    (counters.customers, counters.accounts)
+}
+
+/// The journal's lines (the header first).
+fn journal_lines(path: &std::path::Path) -> Vec<Value> {
+    json_lines(&std::fs::read(path).unwrap())
+}
+
+#[test]
+fn another_csv_with_the_same_journal_is_refused() {
+    let sandbox = TestSandbox::start();
+    write_batch(&sandbox, "first", 2);
+    let run = |csv: &str| {
+        batch_command(&sandbox, csv, &["--journal", "shared.journal"])
+            .output()
+            .unwrap()
+    };
+    let first = run("first.csv");
+    assert!(first.status.success(), "{}", all_text(&first));
+    let header = &journal_lines(&sandbox.path("shared.journal"))[0];
+    assert_eq!(header["journal"], 1, "{header}");
+    assert!(
+        header["csv"].as_str().unwrap().ends_with("/first.csv"),
+        "{header}"
+    );
+
+    // The same external ids, other wallets: before, both rows were "done" with the first
+    // CSV's accounts and nothing was sent.
+    std::fs::write(
+        sandbox.path("second.csv"),
+        "external_id,chain,key_file,currency\nfirst-000,evm,other-0.key,EUR\nfirst-001,evm,other-1.key,USD\n",
+    )
+    .unwrap();
+    sandbox.evm_key("other-0.key");
+    sandbox.evm_key("other-1.key");
+    let before = created(&sandbox);
+    let second = run("second.csv");
+    let text = all_text(&second);
+    assert_eq!(second.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("shared.journal belongs to the batch")
+            && text.contains("first.csv")
+            && text.contains("second.csv"),
+        "{text}"
+    );
+    assert!(text.contains("start over"), "{text}");
+    assert!(second.stdout.is_empty(), "no row is reported: {text}");
+    assert_eq!(created(&sandbox), before);
+}
+
+#[test]
+fn a_row_whose_wallet_or_currency_changed_is_an_error_never_done() {
+    let sandbox = TestSandbox::start();
+    let wallets = write_batch(&sandbox, "swap", 2);
+    let first = batch_command(&sandbox, "swap.csv", &[]).output().unwrap();
+    assert!(first.status.success(), "{}", all_text(&first));
+    let before = created(&sandbox);
+
+    // Row 2's key file now holds another wallet; row 3's currency changed in the CSV.
+    let (_, swapped) = sandbox.evm_key("keys/swap-000.key");
+    let csv = std::fs::read_to_string(sandbox.path("swap.csv")).unwrap();
+    std::fs::write(
+        sandbox.path("swap.csv"),
+        csv.replace(
+            "swap-001,solana,keys/swap-001.json,USD",
+            "swap-001,solana,keys/swap-001.json,GBP",
+        ),
+    )
+    .unwrap();
+
+    let again = batch_command(&sandbox, "swap.csv", &[]).output().unwrap();
+    assert_eq!(again.status.code(), Some(1), "{}", all_text(&again));
+    let (rows, summary) = rows_and_summary(&again.stdout);
+    assert_eq!(summary["alreadyDone"], 0, "{summary}");
+    assert_eq!(summary["failed"], 2, "{summary}");
+    let error = |line: u64| {
+        let row = rows.iter().find(|r| r["line"] == line).unwrap();
+        assert_eq!(row["status"], "failed", "{row}");
+        row["error"].as_str().unwrap().to_owned()
+    };
+    let wallet_error = error(2);
+    assert!(
+        wallet_error.contains(&format!("now holds the wallet {}", account_of(&swapped)))
+            && wallet_error.contains(&format!("the journal recorded {}", wallets[0].1)),
+        "{wallet_error}"
+    );
+    let currency_error = error(3);
+    assert!(
+        currency_error.contains("is now GBP, but the journal recorded USD"),
+        "{currency_error}"
+    );
+    assert_eq!(
+        created(&sandbox),
+        before,
+        "nothing sent for the changed rows"
+    );
+}
+
+#[test]
+fn an_account_id_planted_in_the_journal_is_checked_before_it_is_trusted() {
+    let sandbox = TestSandbox::start();
+    write_batch(&sandbox, "plant", 2);
+    let first = batch_command(&sandbox, "plant.csv", &[]).output().unwrap();
+    assert!(first.status.success(), "{}", all_text(&first));
+    let journal = sandbox.path("plant.csv.journal");
+    let done: Vec<Value> = journal_lines(&journal)
+        .into_iter()
+        .filter(|e| e["stage"] == "done")
+        .collect();
+    let done_of = |id: &str| done.iter().find(|e| e["externalId"] == id).unwrap().clone();
+    let (a, b) = (done_of("plant-000"), done_of("plant-001"));
+
+    // Row a "done" with b's account; row b part-way with a's account (its customer unchanged).
+    let mut planted_a = a.clone();
+    planted_a["accountId"] = b["accountId"].clone();
+    let mut planted_b = b.clone();
+    planted_b["stage"] = "account".into();
+    planted_b["accountId"] = a["accountId"].clone();
+    let mut text = std::fs::read_to_string(&journal).unwrap();
+    text.push_str(&format!("{planted_a}\n{planted_b}\n"));
+    std::fs::write(&journal, text).unwrap();
+    let before = created(&sandbox);
+
+    let again = batch_command(&sandbox, "plant.csv", &[]).output().unwrap();
+    assert_eq!(again.status.code(), Some(1), "{}", all_text(&again));
+    let (rows, summary) = rows_and_summary(&again.stdout);
+    assert_eq!(summary["failed"], 2, "{summary}");
+    for (line, planted, owner) in [(2, &b, &b), (3, &a, &a)] {
+        let row = rows.iter().find(|r| r["line"] == line).unwrap();
+        assert_eq!(row["status"], "failed", "{row}");
+        let error = row["error"].as_str().unwrap();
+        assert!(
+            error.contains(&format!(
+                "the journal's account {}",
+                planted["accountId"].as_str().unwrap()
+            )) && error.contains(&format!(
+                "belongs to customer {}",
+                owner["customerId"].as_str().unwrap()
+            )),
+            "line {line}: {error}"
+        );
+    }
+    assert_eq!(created(&sandbox), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_journal_is_private_and_never_followed_through_a_link() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let sandbox = TestSandbox::start();
+    let wallets = write_batch(&sandbox, "private", 2);
+    let victim = sandbox.path("victim");
+    std::os::unix::fs::symlink(&victim, sandbox.path("private.csv.journal")).unwrap();
+    let linked = batch_command(&sandbox, "private.csv", &[])
+        .output()
+        .unwrap();
+    let text = all_text(&linked);
+    assert_eq!(linked.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("private.csv.journal is a symbolic link"),
+        "{text}"
+    );
+    assert!(!victim.exists(), "the link was followed");
+    assert_eq!(created(&sandbox), (0, 0));
+
+    std::fs::remove_file(sandbox.path("private.csv.journal")).unwrap();
+    let output = batch_command(&sandbox, "private.csv", &[])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", all_text(&output));
+    let mode = std::fs::metadata(sandbox.path("private.csv.journal"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    assert_all_active_once(&sandbox, &wallets);
+}
+
+#[test]
+fn a_second_run_of_the_same_batch_stops_at_once_and_nothing_is_created_twice() {
+    // Deployment takes a while: the first run is still busy when the second starts.
+    let sandbox = TestSandbox::start_with(SandboxConfig {
+        deployment_delay: std::time::Duration::from_millis(700),
+        ..SandboxConfig::default()
+    });
+    let wallets = write_batch(&sandbox, "twice", 8);
+    let mut first = batch_command(&sandbox, "twice.csv", &["--concurrency", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The first row done: the first run holds the journal.
+    let mut stdout = BufReader::new(first.stdout.take().unwrap());
+    let mut line = String::new();
+    assert!(
+        stdout.read_line(&mut line).unwrap() > 0,
+        "the first run ended early"
+    );
+
+    let second = batch_command(&sandbox, "twice.csv", &["--concurrency", "8"])
+        .output()
+        .unwrap();
+    let text = all_text(&second);
+    assert_eq!(second.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains(
+            "the journal twice.csv.journal is locked: another run of this batch holds it"
+        ),
+        "{text}"
+    );
+    assert!(second.stdout.is_empty(), "{text}");
+
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    assert!(first.wait().unwrap().success(), "{line}{rest}");
+    assert_all_active_once(&sandbox, &wallets);
 }

@@ -663,3 +663,42 @@ fn help_shows_examples() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_key_file_others_may_read_is_used_with_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let keys = Keys::new();
+    let path = keys.write("shared.key", EVM_KEY);
+    let sign = || {
+        chainsig()
+            .args(["sign", "--chain", "evm", "--key-file", &path])
+            .args(["--challenge", &STANDARD.encode(b"hello")])
+            .output()
+            .unwrap()
+    };
+    for (mode, warned) in [
+        (0o644, true),
+        (0o640, true),
+        (0o604, true),
+        (0o600, false),
+        (0o400, false),
+    ] {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        let out = sign();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{mode:o}: {stderr}");
+        assert_eq!(
+            json(&out.stdout)["account"],
+            format!("eip155:1:{EVM_ADDRESS}")
+        );
+        assert_eq!(
+            stderr.contains(&format!(
+                "warning: key file {path} is accessible to group or others (mode {mode:04o})"
+            )),
+            warned,
+            "{mode:o}: {stderr}"
+        );
+        assert_eq!(stderr.contains("chmod 600"), warned, "{mode:o}: {stderr}");
+    }
+}

@@ -247,3 +247,33 @@ fn sandbox_help_documents_the_default_address_and_the_throwaway_credentials() {
     assert!(help.contains("127.0.0.1:8411"), "{help}");
     assert!(help.contains("throwaway"), "{help}");
 }
+
+#[test]
+fn sandbox_authority_names_the_base_url_and_a_bad_one_is_a_usage_error() {
+    let (_running, started, _stdout) = start(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--authority",
+        "Sandbox.Example:9000",
+        "--quiet",
+    ]);
+    assert_eq!(started["baseUrl"], "http://sandbox.example:9000/v1");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_chainsig"))
+        .args([
+            "sandbox",
+            "--listen",
+            "127.0.0.1:0",
+            "--authority",
+            "host:port",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("`host:port` is not a host[:port]"),
+        "{stderr}"
+    );
+}

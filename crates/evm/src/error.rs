@@ -16,6 +16,21 @@ pub enum KeyError {
     /// The keystore JSON is malformed or uses an unsupported cipher or KDF.
     #[error("invalid keystore v3 file: {0}")]
     Keystore(String),
+    /// The keystore asks for more key-derivation work than any wallet writes (a hostile file
+    /// can ask for minutes of CPU and gigabytes of memory before the password is even checked);
+    /// refused before any derivation.
+    #[error(
+        "keystore {kdf} parameters {found} ask for more work than wallets write; \
+         expected {allowed}"
+    )]
+    KdfTooCostly {
+        /// `scrypt` or `pbkdf2`.
+        kdf: &'static str,
+        /// The file's parameters.
+        found: String,
+        /// What is accepted.
+        allowed: &'static str,
+    },
     /// The keystore's MAC does not match: wrong password or a corrupted file.
     #[error("keystore MAC mismatch: wrong password, or the file is corrupted")]
     WrongPassword,

@@ -14,10 +14,35 @@ use crate::error::KeyError;
 
 type Aes128Ctr = ctr::Ctr128BE<aes::Aes128>;
 
-/// Upper bound on scrypt memory (128 · r · n bytes): 1 GiB, four times geth's "standard" setting.
-const MAX_SCRYPT_MEMORY: u64 = 1 << 30;
-/// Upper bound on PBKDF2 iterations.
-const MAX_PBKDF2_ROUNDS: u32 = 10_000_000;
+// Caps on the key derivation a keystore may ask for, at what wallets write. The file is read
+// before its password is checked: without them, a hostile keystore makes `sign --password-env`
+// run scrypt with 1 GiB and p = 16 (about 45 s) before the MAC says no.
+//
+// scrypt, as written by
+// - geth (`keystore.StandardScryptN/P`): n = 2^18, r = 8, p = 1; its "light" setting n = 2^12,
+//   r = 8, p = 6;
+// - eth-account / eth-keyfile (Python), ethereumjs-wallet (MetaMask's export): n = 2^18, r = 8,
+//   p = 1; ethers.js: n = 2^17, r = 8, p = 1; web3.js: n = 2^13, r = 8, p = 1;
+// - nim-eth (Nimbus, Status): n = 2^18, r = 1, p = 8.
+// Each parameter is capped at the largest of these, and their product n·r·p (the work, in units
+// of 128-byte block mixes) at geth's standard 2^21 (about 256 MiB of mixing; memory is at most
+// 128·r·n = 256 MiB).
+/// Largest scrypt `n` accepted.
+const MAX_SCRYPT_N: u64 = 1 << 18;
+/// Largest scrypt `r` accepted.
+const MAX_SCRYPT_R: u32 = 8;
+/// Largest scrypt `p` accepted.
+const MAX_SCRYPT_P: u32 = 8;
+/// Largest scrypt n·r·p accepted.
+const MAX_SCRYPT_WORK: u64 = 1 << 21;
+const SCRYPT_ALLOWED: &str = "n a power of two up to 262144, r up to 8, p up to 8, and n·r·p up to \
+    2097152 (geth writes n=262144 r=8 p=1, its light setting n=4096 r=8 p=6, Nimbus n=262144 r=1 p=8)";
+// PBKDF2-HMAC-SHA256 iterations, as written by geth's and web3.js' pbkdf2 option and
+// ethereumjs-wallet: 262144; eth-keyfile and nim-eth: 1000000. Capped at 2^20.
+/// Largest PBKDF2 iteration count accepted.
+const MAX_PBKDF2_ROUNDS: u32 = 1 << 20;
+const PBKDF2_ALLOWED: &str =
+    "c from 1 to 1048576 (wallets write 262144, eth-keyfile and Nimbus 1000000)";
 
 #[derive(Deserialize)]
 struct KeystoreFile {
@@ -57,6 +82,32 @@ struct Pbkdf2Params {
     c: u32,
     prf: String,
     salt: String,
+}
+
+/// Refuses scrypt parameters over what wallets write (`n` is already a power of two, `r` and `p`
+/// at least 1).
+fn check_scrypt_cost(n: u64, r: u32, p: u32) -> Result<(), KeyError> {
+    let work = n.saturating_mul(u64::from(r)).saturating_mul(u64::from(p));
+    if n > MAX_SCRYPT_N || r > MAX_SCRYPT_R || p > MAX_SCRYPT_P || work > MAX_SCRYPT_WORK {
+        return Err(KeyError::KdfTooCostly {
+            kdf: "scrypt",
+            found: format!("n={n} r={r} p={p}"),
+            allowed: SCRYPT_ALLOWED,
+        });
+    }
+    Ok(())
+}
+
+/// Refuses a PBKDF2 iteration count over what wallets write.
+fn check_pbkdf2_cost(c: u32) -> Result<(), KeyError> {
+    if c > MAX_PBKDF2_ROUNDS {
+        return Err(KeyError::KdfTooCostly {
+            kdf: "pbkdf2",
+            found: format!("c={c}"),
+            allowed: PBKDF2_ALLOWED,
+        });
+    }
+    Ok(())
 }
 
 fn bad(reason: &str) -> KeyError {
@@ -122,12 +173,10 @@ pub(crate) fn decrypt(
             if !params.n.is_power_of_two() || params.n < 2 {
                 return Err(bad("scrypt `n` must be a power of two"));
             }
-            let memory = 128u64
-                .saturating_mul(params.r as u64)
-                .saturating_mul(params.n);
-            if memory > MAX_SCRYPT_MEMORY || params.p == 0 || params.p > 16 || params.r == 0 {
-                return Err(bad("scrypt parameters are out of the supported range"));
+            if params.p == 0 || params.r == 0 {
+                return Err(bad("scrypt `r` and `p` must be at least 1"));
             }
+            check_scrypt_cost(params.n, params.r, params.p)?;
             let salt = unhex("salt", &params.salt)?;
             let log_n = params.n.trailing_zeros() as u8;
             let scrypt_params = scrypt::Params::new(log_n, params.r, params.p, 32)
@@ -144,9 +193,10 @@ pub(crate) fn decrypt(
             if params.prf != "hmac-sha256" {
                 return Err(bad("only the hmac-sha256 PRF is supported"));
             }
-            if params.c == 0 || params.c > MAX_PBKDF2_ROUNDS {
-                return Err(bad("pbkdf2 iteration count is out of the supported range"));
+            if params.c == 0 {
+                return Err(bad("pbkdf2 `c` must be at least 1"));
             }
+            check_pbkdf2_cost(params.c)?;
             let salt = unhex("salt", &params.salt)?;
             pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, &salt, params.c, derived.as_mut_slice());
         }
@@ -167,4 +217,49 @@ pub(crate) fn decrypt(
         .map_err(|_| bad("`iv` must be 16 bytes"))?;
     cipher.apply_keystream(key.as_mut_slice());
     Ok((key, file.address))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_wallets_write_passes_the_caps() {
+        for (n, r, p) in [
+            (1 << 18, 8, 1), // geth standard, eth-account, ethereumjs-wallet
+            (1 << 12, 8, 6), // geth light
+            (1 << 18, 1, 8), // nim-eth
+            (1 << 17, 8, 1), // ethers.js
+            (1 << 13, 8, 1), // web3.js
+            (2, 1, 1),
+        ] {
+            assert!(check_scrypt_cost(n, r, p).is_ok(), "n={n} r={r} p={p}");
+        }
+        for c in [1, 262_144, 1_000_000, MAX_PBKDF2_ROUNDS] {
+            assert!(check_pbkdf2_cost(c).is_ok(), "c={c}");
+        }
+    }
+
+    #[test]
+    fn one_step_over_any_cap_is_refused() {
+        for (n, r, p) in [
+            (1 << 19, 1, 1), // n
+            (1 << 12, 9, 1), // r
+            (1 << 12, 1, 9), // p
+            (1 << 18, 8, 2), // the product, each within its own cap
+            (1 << 18, 2, 8),
+            (1 << 23, 8, 16), // the issue's 1 GiB, p = 16
+            (u64::MAX, u32::MAX, u32::MAX),
+        ] {
+            let err = check_scrypt_cost(n, r, p).unwrap_err();
+            assert!(
+                matches!(err, KeyError::KdfTooCostly { kdf: "scrypt", .. }),
+                "n={n} r={r} p={p}: {err:?}"
+            );
+            assert!(err.to_string().contains("n=262144 r=8 p=1"), "{err}");
+        }
+        let err = check_pbkdf2_cost(MAX_PBKDF2_ROUNDS + 1).unwrap_err();
+        assert!(matches!(err, KeyError::KdfTooCostly { kdf: "pbkdf2", .. }));
+        assert!(err.to_string().contains("1048576"), "{err}");
+    }
 }

@@ -89,6 +89,54 @@ fn tampered(json: &str, field: &str, value: serde_json::Value) -> String {
     doc.to_string()
 }
 
+/// `tampered`, for any of the KDF parameters.
+fn with_kdf(json: &str, kdf: &str, params: serde_json::Value) -> String {
+    let mut doc: serde_json::Value = serde_json::from_str(json).unwrap();
+    let crypto = doc["crypto"].as_object_mut().unwrap();
+    crypto.insert("kdf".into(), kdf.into());
+    let salt = crypto["kdfparams"]["salt"].clone();
+    let mut params = params;
+    params["salt"] = salt;
+    params["dklen"] = 32.into();
+    crypto.insert("kdfparams".into(), params);
+    doc.to_string()
+}
+
+#[test]
+fn a_hostile_keystore_is_refused_before_any_key_derivation() {
+    // What the red team sent (1 GiB, p = 16: about 45 s of scrypt before the MAC check), and
+    // each parameter alone over what wallets write. Were any derived, the answer would be
+    // WrongPassword (the MAC cannot match), after seconds to minutes.
+    for params in [
+        serde_json::json!({"n": 1u64 << 23, "r": 8, "p": 16}),
+        serde_json::json!({"n": 1u64 << 20, "r": 8, "p": 1}),
+        serde_json::json!({"n": 1u64 << 18, "r": 8, "p": 16}),
+    ] {
+        let hostile = with_kdf(SCRYPT, "scrypt", params.clone());
+        let err = LocalEvmSigner::from_keystore_json(&hostile, PASSWORD).unwrap_err();
+        assert!(
+            matches!(err, KeyError::KdfTooCostly { kdf: "scrypt", .. }),
+            "{params}: {err:?}"
+        );
+        assert!(
+            err.to_string()
+                .contains("expected n a power of two up to 262144"),
+            "{err}"
+        );
+    }
+    let hostile = with_kdf(
+        PBKDF2,
+        "pbkdf2",
+        serde_json::json!({"c": 10_000_000u32, "prf": "hmac-sha256"}),
+    );
+    let err = LocalEvmSigner::from_keystore_json(&hostile, PASSWORD).unwrap_err();
+    assert!(
+        matches!(err, KeyError::KdfTooCostly { kdf: "pbkdf2", .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("c=10000000"), "{err}");
+}
+
 #[test]
 fn bad_inputs_are_typed_errors() {
     type Case = (String, Option<&'static [u8]>, fn(&KeyError) -> bool);
@@ -123,7 +171,7 @@ fn bad_inputs_are_typed_errors() {
         (
             tampered(SCRYPT, "n", (1u64 << 40).into()),
             Some(PASSWORD),
-            |e| matches!(e, KeyError::Keystore(_)),
+            |e| matches!(e, KeyError::KdfTooCostly { .. }),
         ),
         (
             tampered(SCRYPT, "cipher", "aes-256-gcm".into()),

@@ -144,11 +144,18 @@ impl SigningKeys {
     }
 }
 
-/// Builds the request verifier over the registered keys.
-pub(crate) fn verifier(keys: Arc<SigningKeys>, clock_skew: u64, max_age: u64) -> Verifier {
+/// Builds the request verifier over the registered keys, for requests to `authority` (the
+/// sandbox's own: never the request's `Host`).
+pub(crate) fn verifier(
+    keys: Arc<SigningKeys>,
+    authority: &str,
+    clock_skew: u64,
+    max_age: u64,
+) -> Verifier {
     let resolver = move |keyid: &str| keys.resolve(keyid);
     Verifier::new(resolver)
         .with_scheme("http")
+        .with_authority(Some(authority.to_owned()))
         .with_clock_skew(clock_skew)
         .with_max_age(Some(max_age))
 }
@@ -219,11 +226,25 @@ pub(crate) async fn authenticate(
         .unwrap_or_default();
     if let Err(e) = app.verifier.verify(&parts, &body, now) {
         tracing::debug!(error = %e, "request signature refused");
+        // A request addressed to another authority (proxy, port mapping, or a signature made for
+        // another server): say which one is verified.
+        let host = parts
+            .headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .and_then(|h| chainsig_httpsig::normalize_authority("http", h).ok());
+        let note = match host {
+            Some(host) if host != app.origin.domain => format!(
+                " (@authority is verified as {}, the sandbox's own; this request's Host is {host})",
+                app.origin.domain
+            ),
+            _ => String::new(),
+        };
         return reject(
             &app.counters,
             ApiError::bad_request(
                 "invalid_signature",
-                format!("Invalid request signature: {e}"),
+                format!("Invalid request signature: {e}{note}"),
             ),
         );
     }

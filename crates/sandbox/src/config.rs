@@ -14,6 +14,15 @@ use crate::faults::FaultConfig;
 pub struct SandboxConfig {
     /// Address to listen on (default `127.0.0.1:0`: a free port).
     pub listen: SocketAddr,
+    /// The `host[:port]` clients reach the sandbox by, when that is not the listening address
+    /// (behind a port mapping or a plain-HTTP reverse proxy): every request signature's
+    /// `@authority` is verified against it, Sign-In-with-X challenges name it as their domain
+    /// (and `http://` it as their URI), and the base URL is built on it. Default: the listening
+    /// address (`127.0.0.1:<port>` when listening on an unspecified address).
+    ///
+    /// Never the request's `Host` header: a signature made for another server must not verify
+    /// here because the request says it is for us.
+    pub authority: Option<String>,
     /// API key (a UUID); generated when `None`.
     pub api_key: Option<String>,
     /// API secret; generated when `None`.
@@ -44,6 +53,7 @@ impl Default for SandboxConfig {
     fn default() -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            authority: None,
             api_key: None,
             api_secret: None,
             token_ttl: Duration::from_secs(3600),
@@ -66,6 +76,7 @@ impl fmt::Debug for SandboxConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SandboxConfig")
             .field("listen", &self.listen)
+            .field("authority", &self.authority)
             .field("api_key", &self.api_key)
             .field(
                 "api_secret",

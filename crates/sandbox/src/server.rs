@@ -59,6 +59,42 @@ pub enum SandboxError {
         /// The cause.
         source: std::io::Error,
     },
+    /// [`SandboxConfig::authority`] is not a `host[:port]`.
+    #[error("the authority `{authority}` is not a host[:port] (such as api.local:8443): {reason}")]
+    Authority {
+        /// The configured value.
+        authority: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// The authority the sandbox verifies and names: the configured one (checked and normalized as
+/// `@authority` is), or the listening address.
+fn own_authority(configured: Option<&str>, listening: SocketAddr) -> Result<String, SandboxError> {
+    let Some(authority) = configured else {
+        return Ok(listening.to_string());
+    };
+    let invalid = |reason: String| SandboxError::Authority {
+        authority: authority.to_owned(),
+        reason,
+    };
+    if authority.contains(['@', '/', '?', '#']) {
+        return Err(invalid("no user, path, query or fragment".to_owned()));
+    }
+    let normalized = chainsig_httpsig::normalize_authority("http", authority)
+        .map_err(|e| invalid(e.to_string()))?;
+    // `Authority` takes `host:port` with a port that is no number; the port must be one.
+    let parsed: axum::http::uri::Authority = authority
+        .parse()
+        .map_err(|_| invalid("not a host[:port]".to_owned()))?;
+    let after_host = &authority[parsed.host().len()..];
+    if !after_host.is_empty() && parsed.port_u16().is_none() {
+        return Err(invalid(
+            "the port must be a number from 0 to 65535".to_owned(),
+        ));
+    }
+    Ok(normalized)
 }
 
 /// A local OffBlocks-compatible API.
@@ -84,8 +120,9 @@ impl Sandbox {
         } else {
             local
         };
+        let authority = own_authority(config.authority.as_deref(), public)?;
 
-        let (app, credentials) = build_app(config, public);
+        let (app, credentials) = build_app(config, &authority);
         let router = router(app.clone());
         let (shutdown, signal) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -96,9 +133,10 @@ impl Sandbox {
                 tracing::error!(error = %e, "sandbox server stopped");
             }
         });
-        tracing::info!(base_url = %format!("http://{public}{API_PREFIX}"), "sandbox listening");
+        let base_url = format!("http://{authority}{API_PREFIX}");
+        tracing::info!(%base_url, listening = %local, "sandbox listening");
         Ok(SandboxHandle {
-            base_url: format!("http://{public}{API_PREFIX}"),
+            base_url,
             addr: public,
             credentials,
             app,
@@ -115,13 +153,13 @@ impl Sandbox {
         config: SandboxConfig,
         authority: SocketAddr,
     ) -> (Router, String, String) {
-        let (app, credentials) = build_app(config, authority);
+        let (app, credentials) = build_app(config, &authority.to_string());
         (router(app), credentials.api_key, credentials.api_secret)
     }
 }
 
-/// The shared state of a sandbox served at `public`, and its credentials.
-fn build_app(config: SandboxConfig, public: SocketAddr) -> (Arc<App>, Credentials) {
+/// The shared state of a sandbox reached at `authority`, and its credentials.
+fn build_app(config: SandboxConfig, authority: &str) -> (Arc<App>, Credentials) {
     let credentials = Credentials {
         api_key: config
             .api_key
@@ -137,6 +175,7 @@ fn build_app(config: SandboxConfig, public: SocketAddr) -> (Arc<App>, Credential
         clock: config.clock.clone(),
         verifier: verifier(
             signing_keys.clone(),
+            authority,
             config.clock_skew.as_secs(),
             config.max_signature_age.as_secs(),
         ),
@@ -147,8 +186,8 @@ fn build_app(config: SandboxConfig, public: SocketAddr) -> (Arc<App>, Credential
         faults: FaultInjector::new(config.faults.clone()),
         counters: Counters::default(),
         origin: Origin {
-            domain: public.to_string(),
-            uri: format!("http://{public}"),
+            domain: authority.to_owned(),
+            uri: format!("http://{authority}"),
         },
         timings: Timings {
             challenge_ttl: config.challenge_ttl,
@@ -271,12 +310,13 @@ impl std::fmt::Debug for App {
 }
 
 impl SandboxHandle {
-    /// The base URL, including `/v1` (e.g. `http://127.0.0.1:41234/v1`).
+    /// The base URL, including `/v1` (e.g. `http://127.0.0.1:41234/v1`), on
+    /// [`SandboxConfig::authority`] when one is set.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
 
-    /// The address the server listens on.
+    /// The address the server listens on (`127.0.0.1` for an unspecified address).
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
     }

@@ -6,7 +6,8 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use chainsig_api::Account;
+use chainsig_api::{Account, Client, FlowOptions};
+use chainsig_core::AccountId;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Value, json};
 use tokio::sync::Semaphore;
@@ -16,7 +17,7 @@ use uuid::Uuid;
 use super::onboard::{OnboardArgs, Row, default_journal, flow_options, onboard_row};
 use crate::api_config::ApiArgs;
 use crate::chain::{ChainArgError, parse_chain};
-use crate::error::CliError;
+use crate::error::{CliError, printable};
 use crate::journal::{Entry, Journal, Stage};
 use crate::keys::load_signer_file;
 
@@ -183,6 +184,185 @@ fn read_rows(csv: &Path) -> Result<Vec<Result<Row, BadRow>>, CliError> {
     Ok(rows)
 }
 
+/// A row done: now, or by an earlier run (per the journal, checked against the API).
+enum RowDone {
+    Now(Account),
+    Earlier(String),
+}
+
+/// Checks what the journal recorded of `row` against the row as it is now: the same wallet (the
+/// key file's) and the same currency, or an error that says what changed. A journal's progress
+/// is never used for another wallet or another currency.
+fn check_binding(previous: &Entry, row: &Row, wallet: &AccountId) -> Result<(), CliError> {
+    let start_over = "restore the row as it was, or give --journal a new path (or remove the \
+                      journal) to start the batch over";
+    let recorded = previous.wallet.as_deref().ok_or_else(|| {
+        CliError::with_hint(
+            format!(
+                "line {}: the journal binds no wallet to external id `{}`",
+                row.line, row.external_id
+            ),
+            start_over,
+        )
+    })?;
+    let same_wallet = recorded
+        .parse::<AccountId>()
+        .is_ok_and(|recorded| recorded.same_address(wallet) && recorded.chain() == wallet.chain());
+    if !same_wallet {
+        return Err(CliError::Failed {
+            message: format!(
+                "line {}: the key file {} now holds the wallet {wallet}, but the journal recorded \
+                 {recorded} for external id `{}`: the key file changed since that run",
+                row.line,
+                row.key_file.display(),
+                row.external_id
+            ),
+            hint: Some(start_over.to_owned()),
+        });
+    }
+    if let Some(currency) = previous.currency.as_deref()
+        && currency != row.currency
+    {
+        return Err(CliError::Failed {
+            message: format!(
+                "line {}: the currency of external id `{}` is now {}, but the journal recorded \
+                 {currency}: the CSV changed since that run",
+                row.line, row.external_id, row.currency
+            ),
+            hint: Some(start_over.to_owned()),
+        });
+    }
+    Ok(())
+}
+
+/// Checks the account the journal recorded for `row` on the API before it is trusted: it must
+/// exist, belong to the journal's customer (when it recorded one), in the row's currency, and
+/// that customer must be the row's (its external id and its wallet). Returns the account.
+async fn check_journal_account(
+    client: &Client,
+    previous: &Entry,
+    account_id: &str,
+    row: &Row,
+    wallet: &AccountId,
+) -> Result<Account, CliError> {
+    let refused = |why: String| CliError::Failed {
+        message: format!(
+            "line {}: the journal's account {} for external id `{}` {why}; refusing to use it",
+            row.line,
+            printable(account_id),
+            row.external_id
+        ),
+        hint: Some(
+            "the journal was changed, or belongs to another batch: give --journal a new path \
+             (or remove the journal) to start over"
+                .to_owned(),
+        ),
+    };
+    let account = match client.get_account(account_id).await {
+        Ok(account) => account,
+        Err(chainsig_api::Error::Api(e)) if e.status.as_u16() == 404 => {
+            return Err(refused("does not exist on the API".to_owned()));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(customer_id) = &previous.customer_id
+        && &account.customer_id != customer_id
+    {
+        return Err(refused(format!(
+            "belongs to customer {}, not to the journal's customer {}",
+            printable(&account.customer_id),
+            printable(customer_id)
+        )));
+    }
+    if !account.currencies.iter().any(|c| c == &row.currency) {
+        return Err(refused(format!(
+            "is in {}, not {}",
+            printable(&account.currencies.join(",")),
+            row.currency
+        )));
+    }
+    let customer = client.get_customer(&account.customer_id).await?;
+    if customer.external_id != row.external_id {
+        return Err(refused(format!(
+            "belongs to the customer with external id `{}`",
+            printable(&customer.external_id)
+        )));
+    }
+    if !customer
+        .account_id()
+        .is_ok_and(|a| a.same_address(wallet) && a.chain() == wallet.chain())
+    {
+        return Err(refused(format!(
+            "belongs to the wallet {}, not to the row's {wallet}",
+            printable(&customer.chain_id)
+        )));
+    }
+    Ok(account)
+}
+
+/// One row, from its key to its active account: the journal's record of it checked (binding,
+/// then any account it names) before anything in it is used.
+async fn run_row(
+    client: &Client,
+    journal: &Arc<Journal>,
+    row: &Row,
+    options: &FlowOptions,
+    simulate_kyc: bool,
+) -> Result<RowDone, CliError> {
+    let signer = load_signer_file(&row.chain, &row.key_file)?;
+    let wallet = signer.account().clone();
+    let chain = row.chain.to_string();
+    let previous = match journal.row(&row.external_id, &chain) {
+        Some(previous) => {
+            check_binding(&previous, row, &wallet)?;
+            previous
+        }
+        None => {
+            // The seed, the wallet and the currency are on disk before any request that depends
+            // on them goes out.
+            let started = Entry {
+                external_id: row.external_id.clone(),
+                chain: chain.clone(),
+                line: row.line,
+                seed: Uuid::new_v4(),
+                stage: Stage::Started,
+                customer_id: None,
+                account_id: None,
+                error: None,
+                wallet: Some(wallet.to_string()),
+                currency: Some(row.currency.clone()),
+            };
+            journal.record(&started)?;
+            started
+        }
+    };
+    if let Some(account_id) = &previous.account_id {
+        let account = check_journal_account(client, &previous, account_id, row, &wallet).await?;
+        if previous.stage == Stage::Done {
+            return Ok(RowDone::Earlier(account.id));
+        }
+    } else if previous.stage == Stage::Done {
+        return Err(CliError::Failed {
+            message: format!(
+                "line {}: the journal says external id `{}` is done but names no account",
+                row.line, row.external_id
+            ),
+            hint: Some("give --journal a new path (or remove the journal) to start over".into()),
+        });
+    }
+    let options = options.clone().with_seed(previous.seed);
+    onboard_row(
+        client,
+        signer.as_ref(),
+        row,
+        simulate_kyc,
+        &options,
+        Some((journal.clone(), Some(&previous))),
+    )
+    .await
+    .map(RowDone::Now)
+}
+
 /// What happened to one row.
 enum Outcome {
     /// Onboarded now.
@@ -241,7 +421,7 @@ impl Reporter {
                     bar.println(format!(
                         "line {}: failed: {}",
                         line["line"],
-                        line["error"].as_str().unwrap_or_default()
+                        printable(line["error"].as_str().unwrap_or_default())
                     ));
                 }
             }
@@ -261,7 +441,8 @@ pub(crate) async fn run(
     let journal_path = args.journal.clone().unwrap_or_else(|| default_journal(csv));
     // Settings and registration before the journal: a misconfigured run leaves no trace.
     let client = api.client().await?;
-    let journal = Arc::new(Journal::open(&journal_path)?);
+    let journal = Arc::new(Journal::open(&journal_path, csv)?);
+    let options = flow_options(args, Uuid::nil(), &guard);
     let reporter = Reporter {
         bar: (!json_output && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::with_draw_target(
@@ -305,54 +486,14 @@ pub(crate) async fn run(
                 continue;
             }
         };
-        let previous = journal.row(&row.external_id, &row.chain.to_string());
-        if let Some(previous) = previous.as_ref().filter(|p| p.stage == Stage::Done) {
-            already += 1;
-            reporter.report(row_json(
-                row.line,
-                Some(&row.external_id),
-                Some(row.chain.to_string()),
-                &Outcome::AlreadyDone(previous.account_id.clone()),
-            ));
-            continue;
-        }
-        let seed = previous.as_ref().map_or_else(Uuid::new_v4, |p| p.seed);
-        if previous.is_none() {
-            // The seed is on disk before any request that depends on it goes out.
-            journal.record(&Entry {
-                external_id: row.external_id.clone(),
-                chain: row.chain.to_string(),
-                line: row.line,
-                seed,
-                stage: Stage::Started,
-                customer_id: None,
-                account_id: None,
-                error: None,
-            })?;
-        }
         let (client, journal, semaphore) = (client.clone(), journal.clone(), semaphore.clone());
-        let options = flow_options(args, seed, &guard);
+        let options = options.clone();
         let simulate_kyc = args.simulate_kyc;
         tasks.spawn(async move {
             let _permit = semaphore.acquire_owned().await;
             let mut attempt = 1;
             let result = loop {
-                let result = async {
-                    let signer = load_signer_file(&row.chain, &row.key_file)?;
-                    // What this run recorded so far counts too (a second attempt).
-                    let previous = journal.row(&row.external_id, &row.chain.to_string());
-                    onboard_row(
-                        &client,
-                        signer.as_ref(),
-                        &row,
-                        simulate_kyc,
-                        &options,
-                        Some((journal.clone(), previous.as_ref())),
-                    )
-                    .await
-                }
-                .await;
-                match result {
+                match run_row(&client, &journal, &row, &options, simulate_kyc).await {
                     // The API was unreachable or overloaded longer than the client retries:
                     // the same requests again (same seed), a little later.
                     Err(error) if error.is_transient() && attempt < ROW_ATTEMPTS => {
@@ -362,17 +503,21 @@ pub(crate) async fn run(
                     result => break result,
                 }
             };
-            if let Err(error) = &result {
+            if let Err(error) = &result
+                && let Some(started) = journal.row(&row.external_id, &row.chain.to_string())
+            {
                 // Best effort: the row is retried on the next run whether or not this lands.
+                // Only for a row the journal knows (and has bound): a row that failed before
+                // its first entry leaves no trace.
                 let _ = journal.record(&Entry {
-                    external_id: row.external_id.clone(),
-                    chain: row.chain.to_string(),
                     line: row.line,
-                    seed,
                     stage: Stage::Failed,
                     customer_id: None,
                     account_id: None,
                     error: Some(error.to_string()),
+                    wallet: None,
+                    currency: None,
+                    ..started
                 });
             }
             (row, result)
@@ -389,7 +534,8 @@ pub(crate) async fn run(
             }
         };
         let outcome = match result {
-            Ok(account) => Outcome::Done(account),
+            Ok(RowDone::Now(account)) => Outcome::Done(account),
+            Ok(RowDone::Earlier(account_id)) => Outcome::AlreadyDone(Some(account_id)),
             Err(error) => Outcome::Failed(match error.hint() {
                 Some(hint) => format!("{error} (hint: {hint})"),
                 None => error.to_string(),
@@ -403,6 +549,9 @@ pub(crate) async fn run(
         );
         if matches!(outcome, Outcome::Done(_)) {
             done += 1;
+            reporter.report(line);
+        } else if matches!(outcome, Outcome::AlreadyDone(_)) {
+            already += 1;
             reporter.report(line);
         } else {
             record_failure(line, &mut failures);
@@ -438,7 +587,7 @@ pub(crate) async fn run(
             println!(
                 "  line {}: {}",
                 failure["line"],
-                failure["error"].as_str().unwrap_or_default()
+                printable(failure["error"].as_str().unwrap_or_default())
             );
         }
         println!("journal: {}", journal_path.display());

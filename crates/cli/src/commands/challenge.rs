@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::api_config::ApiArgs;
 use crate::cli::{ChainArg, KeyArgs};
-use crate::error::CliError;
+use crate::error::{CliError, printable};
 use crate::keys::load_signer;
 
 #[derive(Debug, Subcommand)]
@@ -121,7 +121,11 @@ pub(crate) fn run(
                         json!({ "id": id, "status": status, "signer": signer.account().to_string() })
                     );
                 } else {
-                    println!("signed and submitted; {id} is now {status}");
+                    println!(
+                        "signed and submitted; {} is now {}",
+                        printable(id),
+                        printable(&status)
+                    );
                 }
                 Ok(ExitCode::SUCCESS)
             })
@@ -300,8 +304,10 @@ fn inspect(challenge: &Challenge) -> Value {
     })
 }
 
+/// Prints the report for a person. Every field may come from a server (`challenge fetch`), so
+/// each is sanitized before it reaches the terminal.
 fn print_human(report: &Value) {
-    let s = |v: &Value| v.as_str().unwrap_or("-").to_owned();
+    let s = |v: &Value| printable(v.as_str().unwrap_or("-")).into_owned();
     println!(
         "kind:    {} ({})",
         s(&report["kind"]),
@@ -329,12 +335,12 @@ fn print_human(report: &Value) {
             ("statement", "statement"),
         ] {
             if let Some(v) = m.get(key).and_then(Value::as_str) {
-                println!("  {label:<10} {v}");
+                println!("  {label:<10} {}", printable(v));
             }
         }
         if let Some(resources) = m.get("resources").and_then(Value::as_array) {
             for r in resources.iter().filter_map(Value::as_str) {
-                println!("  resource   {r}");
+                println!("  resource   {}", printable(r));
             }
         }
     } else if let Some(text) = report["text"].as_str() {
@@ -351,7 +357,10 @@ fn print_human(report: &Value) {
         );
     }
     if let Some(error) = report["signInWithXError"].as_str() {
-        println!("note:    not a valid Sign-In-with-X message: {error}");
+        println!(
+            "note:    not a valid Sign-In-with-X message: {}",
+            printable(error)
+        );
     }
     if let Some(warning) = report["warning"].as_str() {
         println!("WARNING: {warning}");

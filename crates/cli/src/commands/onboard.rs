@@ -107,12 +107,17 @@ pub(crate) fn run(
         if json_output {
             println!("{}", serde_json::to_string(&account).unwrap_or_default());
         } else {
-            println!("customer {} onboarded", row.external_id);
-            println!("customer   {}", account.customer_id);
-            println!("account    {}", account.id);
-            println!("status     {}", account.status);
-            println!("currencies {}", account.currencies.join(","));
-            println!("chainId    {}", account.chain_id.as_deref().unwrap_or("-"));
+            // The server's words: sanitized before they reach the terminal.
+            let p = |text: &str| crate::error::printable(text).into_owned();
+            println!("customer {} onboarded", p(&row.external_id));
+            println!("customer   {}", p(&account.customer_id));
+            println!("account    {}", p(&account.id));
+            println!("status     {}", p(account.status.as_str()));
+            println!("currencies {}", p(&account.currencies.join(",")));
+            println!(
+                "chainId    {}",
+                p(account.chain_id.as_deref().unwrap_or("-"))
+            );
         }
         Ok(ExitCode::SUCCESS)
     })
@@ -151,6 +156,9 @@ pub(crate) async fn onboard_row(
             customer_id: customer_id.map(str::to_owned),
             account_id: account_id.map(str::to_owned),
             error: None,
+            // Bound by the row's first entry (the batch's `Started`).
+            wallet: None,
+            currency: None,
         }
     };
     let previous = journal.as_ref().and_then(|(_, previous)| *previous);

@@ -4,7 +4,7 @@ use std::io::Write as _;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use chainsig_sandbox::{FaultConfig, Sandbox, SandboxConfig};
+use chainsig_sandbox::{FaultConfig, Sandbox, SandboxConfig, SandboxError};
 use serde_json::json;
 
 use crate::cli::SandboxArgs;
@@ -26,6 +26,7 @@ async fn serve(args: SandboxArgs) -> Result<ExitCode, CliError> {
     let defaults = SandboxConfig::default();
     let config = SandboxConfig {
         listen: args.listen,
+        authority: args.authority,
         api_key: args.api_key,
         api_secret: args.api_secret,
         deployment_delay: args
@@ -34,11 +35,12 @@ async fn serve(args: SandboxArgs) -> Result<ExitCode, CliError> {
         faults: FaultConfig::new(args.fault_rate, args.fault_seed),
         ..defaults
     };
-    let sandbox = Sandbox::start(config).await.map_err(|e| {
-        CliError::with_hint(
+    let sandbox = Sandbox::start(config).await.map_err(|e| match e {
+        SandboxError::Authority { .. } => CliError::input(e.to_string()),
+        _ => CliError::with_hint(
             e.to_string(),
             "is another program on that port? `--listen 127.0.0.1:0` picks a free one",
-        )
+        ),
     })?;
 
     super::print_json(&json!({

@@ -66,7 +66,9 @@ pub(crate) fn run(
                 .map_err(|e| CliError::input(format!("cannot start the async runtime: {e}")))?;
             runtime.block_on(async {
                 let client = api.registering_client().await?;
-                let key_id = client.key_id().unwrap_or_default();
+                // The server's id, printed: sanitized like any server text.
+                let key_id =
+                    crate::error::printable(&client.key_id().unwrap_or_default()).into_owned();
                 if json_output {
                     println!("{}", json!({ "keyId": key_id }));
                 } else {
