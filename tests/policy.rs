@@ -183,39 +183,49 @@ async fn an_expired_siwe_message_of_the_right_api_is_refused() {
     assert_eq!(api.script.submissions(), 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_solana_transfer_disguised_as_a_session_key_is_refused() {
-    let api = hostile::start().await;
-    let wallet = Counting::new(LocalSolanaSigner::random());
+/// Opens an account for `wallet` on the hostile API, which hands out `challenge` as the session
+/// key: the policy must refuse it with `allow.session-key`, with nothing signed or submitted
+/// and one audit line. Returns the refusal's text.
+async fn refused_as_session_key<S: ChallengeSigner>(
+    api: &hostile::Hostile,
+    wallet: &Counting<S>,
+    challenge: &[u8],
+) -> String {
     *api.script.customer_wallet.lock().unwrap() = Some(wallet.account().to_string());
-    let transfer = solana_transfer(wallet.account().solana_pubkey().unwrap());
-    api.script.set_challenge(&transfer);
+    api.script.set_challenge(challenge);
     let (options, audit) = audited(PolicyRules::strict());
     let error = api
         .client
         .open_account(
             "c-1",
-            &wallet,
+            wallet,
             &chainsig::api::CreateAccount::card("EUR"),
             &options,
         )
         .await
         .unwrap_err();
     assert_refused(&error, "allow.session-key");
-    assert!(
-        error
-            .to_string()
-            .contains("legacy Solana transaction message"),
-        "{error}"
-    );
     assert_eq!(wallet.calls(), 0);
     assert_eq!(api.script.submissions(), 0);
     assert_one_refusal(
         &audit,
         ChallengePurpose::AccountSessionKey,
         ChallengeKindName::Transaction,
-        &transfer,
+        challenge,
         "allow.session-key",
+    );
+    error.to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_solana_transfer_disguised_as_a_session_key_is_refused() {
+    let api = hostile::start().await;
+    let wallet = Counting::new(LocalSolanaSigner::random());
+    let transfer = solana_transfer(wallet.account().solana_pubkey().unwrap());
+    let error = refused_as_session_key(&api, &wallet, &transfer).await;
+    assert!(
+        error.contains("legacy Solana transaction message"),
+        "{error}"
     );
 }
 
@@ -223,30 +233,9 @@ async fn a_solana_transfer_disguised_as_a_session_key_is_refused() {
 async fn an_rlp_transaction_to_an_evm_signer_is_refused() {
     let api = hostile::start().await;
     let wallet = Counting::new(LocalEvmSigner::random());
-    *api.script.customer_wallet.lock().unwrap() = Some(wallet.account().to_string());
-    let tx = evm_transfer();
-    api.script.set_challenge(&tx);
-    let (options, audit) = audited(PolicyRules::strict());
-    let error = api
-        .client
-        .open_account(
-            "c-1",
-            &wallet,
-            &chainsig::api::CreateAccount::card("EUR"),
-            &options,
-        )
-        .await
-        .unwrap_err();
-    assert_refused(&error, "allow.session-key");
-    assert_eq!(wallet.calls(), 0);
-    assert_eq!(api.script.submissions(), 0);
-    assert_one_refusal(
-        &audit,
-        ChallengePurpose::AccountSessionKey,
-        ChallengeKindName::Transaction,
-        &tx,
-        "allow.session-key",
-    );
+    let error = refused_as_session_key(&api, &wallet, &evm_transfer()).await;
+    assert!(error.contains("EVM transaction of type 0x02"), "{error}");
+    let options = options().with_policy(StandardPolicy::strict());
     // 32 raw bytes (a Safe transaction hash under EIP-191) as a deletion challenge: refused too.
     api.script.set_challenge(&[0x5a; 32]);
     let error = api
