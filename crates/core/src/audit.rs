@@ -275,11 +275,14 @@ mod tests {
 
     #[test]
     fn sinks_behind_references_and_pointers_record() {
+        /// Records through exactly the impl of `S` (no auto-deref to the inner sink).
+        fn through<S: AuditSink>(sink: S, n: usize) {
+            sink.record(&event(n)).unwrap();
+        }
         let memory = Arc::new(MemoryAuditSink::new());
-        (&*memory).record(&event(1)).unwrap();
-        (&memory).record(&event(2)).unwrap();
-        let boxed: Box<dyn AuditSink> = Box::new(Arc::clone(&memory));
-        boxed.record(&event(3)).unwrap();
+        through(&*memory, 1);
+        through(Arc::clone(&memory), 2);
+        through(Box::new(Arc::clone(&memory)) as Box<dyn AuditSink>, 3);
         assert_eq!(memory.events(), [event(1), event(2), event(3)]);
         // Debug counts the events, never shows them.
         assert_eq!(format!("{memory:?}"), "MemoryAuditSink { events: 3 }");
