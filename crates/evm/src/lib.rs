@@ -7,6 +7,7 @@ mod key_file;
 mod keystore;
 mod kms;
 mod local;
+pub mod secp256k1;
 mod verify;
 
 pub use alloy_adapter::AlloyChallengeSigner;
