@@ -48,9 +48,9 @@ pub trait Chain: ChallengeVerifier {
         AccountId::new(chain.clone(), address)
     }
 
-    /// An account on `chain` derived from 32 bytes (fixtures, the sandbox's contract accounts):
-    /// the same bytes always give the same account.
-    fn derived_account(&self, chain: &ChainId, seed: &[u8; 32]) -> Result<AccountId, CaipError>;
+    /// An account on `chain` derived from `seed` by hashing (fixtures, the sandbox's contract
+    /// accounts): the same bytes always give the same account, and nobody holds its key.
+    fn derived_account(&self, chain: &ChainId, seed: &[u8]) -> Result<AccountId, CaipError>;
 
     /// Other spellings of the account's address worth printing, as `(json_key, text)` pairs
     /// (e.g. Tron's `addressHex`).
@@ -105,6 +105,17 @@ pub struct NewKey {
     pub signer: Arc<dyn ChallengeSigner>,
     /// The key file's text in the chain's usual format, ending in a newline.
     pub key_file: Zeroizing<String>,
+}
+
+impl NewKey {
+    /// The new key's signer and its key file: `key_text` and a final newline, in a buffer sized
+    /// once (growing it could leave a copy of the key in freed memory).
+    pub fn new(signer: Arc<dyn ChallengeSigner>, key_text: &str) -> Self {
+        let mut key_file = Zeroizing::new(String::with_capacity(key_text.len() + 1));
+        key_file.push_str(key_text);
+        key_file.push('\n');
+        Self { signer, key_file }
+    }
 }
 
 impl fmt::Debug for NewKey {
@@ -361,11 +372,7 @@ mod tests {
                 })
             }
         }
-        fn derived_account(
-            &self,
-            chain: &ChainId,
-            seed: &[u8; 32],
-        ) -> Result<AccountId, CaipError> {
+        fn derived_account(&self, chain: &ChainId, seed: &[u8]) -> Result<AccountId, CaipError> {
             AccountId::new(chain.clone(), &hex::encode(seed))
         }
     }

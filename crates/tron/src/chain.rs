@@ -6,7 +6,6 @@ use chainsig_core::{
     AccountId, CaipError, Chain, ChainId, ChallengeSignature, ChallengeSigner, ChallengeVerifier,
     KeyLoadError, KeyLoader, KeyOptions, NewKey, SignatureScheme, VerifyError,
 };
-use zeroize::Zeroizing;
 
 use crate::address::TronAddress;
 use crate::error::KeyError;
@@ -72,7 +71,7 @@ impl Chain for TronChain {
         Ok(account_on(network, &TronAddress::parse(address)?))
     }
 
-    fn derived_account(&self, chain: &ChainId, seed: &[u8; 32]) -> Result<AccountId, CaipError> {
+    fn derived_account(&self, chain: &ChainId, seed: &[u8]) -> Result<AccountId, CaipError> {
         let network = TronNetwork::from_chain(chain)?;
         let hash = alloy_primitives::keccak256(seed);
         let mut address = [0u8; 20];
@@ -119,14 +118,8 @@ impl KeyLoader for TronChain {
     fn generate(&self, chain: &ChainId) -> Result<NewKey, KeyLoadError> {
         let network = TronNetwork::from_chain(chain)?;
         let signer = LocalTronSigner::random().with_network(network);
-        let hex = signer.to_hex();
-        let mut key_file = Zeroizing::new(String::with_capacity(hex.len() + 1));
-        key_file.push_str(&hex);
-        key_file.push('\n');
-        Ok(NewKey {
-            signer: Arc::new(signer),
-            key_file,
-        })
+        let text = signer.to_hex();
+        Ok(NewKey::new(Arc::new(signer), &text))
     }
 
     fn key_file_hint(&self) -> &'static str {
