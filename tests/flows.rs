@@ -1,4 +1,4 @@
-//! The flows end to end against the sandbox over loopback: both chains, closing, resuming an
+//! The flows end to end against the sandbox over loopback: all three chains, closing, resuming an
 //! account left `initiating`, re-running a flow with the same seed, and every way of holding a
 //! signer (`Box<dyn>`, `Arc<dyn>`, `&dyn`).
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure report

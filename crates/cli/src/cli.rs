@@ -28,7 +28,7 @@ OFFBLOCKS_API_SECRET, OFFBLOCKS_SIGNING_KEY_FILE and OFFBLOCKS_KEY_ID (or the fl
 Exit codes: 0 success, 1 verification or flow failure, 2 usage or input error,
 3 network or API error.";
 
-/// Sign and verify OffBlocks challenges with EVM and Solana keys.
+/// Sign and verify OffBlocks challenges with EVM, Solana and Tron keys.
 #[derive(Debug, Parser)]
 #[command(name = "chainsig", version, about, after_help = EXAMPLES)]
 pub(crate) struct Cli {
