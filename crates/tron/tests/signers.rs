@@ -203,3 +203,26 @@ async fn alloy_adapter_refuses_a_signature_from_another_key() {
         "{err:?}"
     );
 }
+
+/// A backend that answers with bytes that are not a DER signature.
+#[derive(Debug)]
+struct Garbage;
+
+#[async_trait]
+impl DigestSigner for Garbage {
+    async fn sign_digest(&self, _: &[u8; 32]) -> Result<RawEcdsaSignature, SignerError> {
+        Ok(RawEcdsaSignature::Der(vec![0x30, 0x01]))
+    }
+}
+
+#[tokio::test]
+async fn a_backend_answering_garbage_is_a_typed_error() {
+    let account = LocalTronSigner::from_bytes(&KEY).unwrap().account().clone();
+    let signer = TronKmsSigner::new(Garbage, account).unwrap();
+    let err = signer
+        .sign_challenge(&Challenge::from_bytes(b"x".to_vec()).unwrap())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SignerError::InvalidSignature(_)), "{err:?}");
+    assert!(err.to_string().contains("DER"), "{err}");
+}

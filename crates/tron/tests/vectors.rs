@@ -212,5 +212,16 @@ fn wrong_namespaces_and_schemes_are_typed_errors() {
         verify(&tron_account, &message, &as_evm),
         Err(VerifyError::SchemeMismatch { .. })
     ));
-    assert_eq!(tip191_hash(&message).len(), 32);
+    // A `tron` account whose address is not a Tron address (the CAIP grammar lets it through).
+    let not_tron: AccountId = "tron:27Lqcw:abc".parse().unwrap();
+    assert!(matches!(
+        verify(&not_tron, &message, &sig),
+        Err(VerifyError::Malformed { .. })
+    ));
+    assert_eq!(
+        recover(&message, &good).unwrap(),
+        TronAddress::from_hash(
+            chainsig_evm::secp256k1::recover_prehash(&tip191_hash(&message), &good).unwrap()
+        )
+    );
 }
