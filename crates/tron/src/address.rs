@@ -83,22 +83,22 @@ impl TronAddress {
             32 => return Err(AddressError::SolanaAddress),
             _ => return Err(AddressError::Malformed),
         }
-        let payload = bs58::decode(text)
+        let payload: [u8; 21] = bs58::decode(text)
             .with_check(None)
             .into_vec()
-            .map_err(|_| AddressError::Checksum)?;
+            .map_err(|_| AddressError::Checksum)?
+            .try_into()
+            .map_err(|_| AddressError::Malformed)?;
         Self::from_payload(&payload)
     }
 
-    fn from_payload(payload: &[u8]) -> Result<Self, AddressError> {
-        match payload {
-            [PREFIX, rest @ ..] if rest.len() == 20 => {
-                let mut hash = [0u8; 20];
-                hash.copy_from_slice(rest);
-                Ok(Self(hash))
-            }
-            _ => Err(AddressError::Prefix),
+    fn from_payload(payload: &[u8; 21]) -> Result<Self, AddressError> {
+        if payload[0] != PREFIX {
+            return Err(AddressError::Prefix);
         }
+        let mut hash = [0u8; 20];
+        hash.copy_from_slice(&payload[1..]);
+        Ok(Self(hash))
     }
 }
 
@@ -171,13 +171,29 @@ mod tests {
             TronAddress::parse("5122d41d615bfc78101d4ac3527f9647de693294a9"),
             Err(AddressError::Prefix)
         );
-        for text in ["", "T", "0OIl", "T0000000000000000000000000000000000"] {
+        // `0x` with a length that is neither an EVM nor a Tron hex address.
+        let odd_hex = format!("0x{}", &HEX[..41]);
+        for text in [
+            "",
+            "T",
+            "0OIl",
+            "T0000000000000000000000000000000000",
+            "0x1234",
+            &odd_hex,
+        ] {
             assert_eq!(
                 TronAddress::parse(text),
                 Err(AddressError::Malformed),
                 "{text:?}"
             );
         }
+    }
+
+    #[test]
+    fn debug_and_display_show_the_base58_form() {
+        let a = TronAddress::parse(HEX).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.to_string(), BASE58);
+        assert_eq!(format!("{a:?}"), format!("TronAddress({BASE58})"));
     }
 
     proptest! {

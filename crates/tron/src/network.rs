@@ -111,6 +111,12 @@ mod tests {
     }
 
     #[test]
+    fn networks_are_named() {
+        let names: Vec<String> = TronNetwork::ALL.iter().map(|n| n.to_string()).collect();
+        assert_eq!(names, ["mainnet", "Shasta", "Nile"]);
+    }
+
+    #[test]
     fn other_chains_are_refused_with_what_was_expected() {
         let other: ChainId = "tron:0x2b6653dc".parse().unwrap_or_else(|_| unreachable!());
         let err = TronNetwork::from_chain(&other).unwrap_err();

@@ -111,6 +111,8 @@ async fn every_backend_gives_the_local_signature() {
 #[tokio::test]
 async fn a_backend_with_another_key_is_a_typed_error_and_returns_nothing() {
     let signer = hsm([0x43; 32], KEY, false, true);
+    assert!(format!("{signer:?}").contains(&signer.account().to_string()));
+    assert!(format!("{signer:?}").contains("SimulatedHsm"));
     let err = signer
         .sign_challenge(&Challenge::from_bytes(b"x".to_vec()).unwrap())
         .await
