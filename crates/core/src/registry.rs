@@ -449,8 +449,63 @@ mod tests {
     }
 
     #[test]
-    fn key_options_hide_the_password() {
-        let options = KeyOptions::default().with_password(Some(b"hunter2"));
-        assert!(!format!("{options:?}").contains("hunter2"));
+    fn defaults_of_a_chain_that_overrides_nothing() {
+        let account: AccountId = "test:main:abc".parse().unwrap();
+        // TestChain overrides neither `address_forms` nor `keys`.
+        assert!(TestChain.address_forms(&account).is_empty());
+        assert!(TestChain.keys().is_none());
+        let chain: ChainId = "test:main".parse().unwrap();
+        assert_eq!(
+            TestChain.account(&chain, "abc").unwrap().to_string(),
+            "test:main:abc"
+        );
+    }
+
+    #[test]
+    fn key_options_set_what_they_say_and_hide_the_password() {
+        let options = KeyOptions::default()
+            .with_password(Some(b"hunter2"))
+            .allow_transaction_shaped(true);
+        assert_eq!(options.password, Some(&b"hunter2"[..]));
+        assert!(options.allow_transaction_shaped);
+        let debug = format!("{options:?}");
+        assert!(!debug.contains("hunter2"));
+        assert_eq!(
+            debug,
+            "KeyOptions { password: Some(\"<redacted>\"), allow_transaction_shaped: true }"
+        );
+        let none = KeyOptions::default();
+        assert_eq!(none.password, None);
+        assert!(!none.allow_transaction_shaped);
+    }
+
+    #[derive(Debug)]
+    struct NoSigner(AccountId);
+
+    #[async_trait::async_trait]
+    impl ChallengeSigner for NoSigner {
+        fn account(&self) -> &AccountId {
+            &self.0
+        }
+        fn scheme(&self) -> SignatureScheme {
+            SignatureScheme::Ed25519
+        }
+        async fn sign_challenge(
+            &self,
+            _: &crate::Challenge,
+        ) -> Result<ChallengeSignature, crate::SignerError> {
+            Err(crate::SignerError::Unsupported("test".into()))
+        }
+    }
+
+    #[test]
+    fn a_new_key_file_ends_in_a_newline_and_debug_hides_it() {
+        let signer = Arc::new(NoSigner("test:main:abc".parse().unwrap()));
+        let key = NewKey::new(signer, "s3cr3t");
+        assert_eq!(key.key_file.as_str(), "s3cr3t\n");
+        let debug = format!("{key:?}");
+        assert!(!debug.contains("s3cr3t"), "{debug}");
+        assert!(debug.starts_with("NewKey { signer: NoSigner("), "{debug}");
+        assert!(debug.ends_with("key_file: \"<redacted>\" }"), "{debug}");
     }
 }
