@@ -170,6 +170,19 @@ fn verify_refuses_ethereum_prefixed_and_foreign_input() {
         );
         assert!(all_text(&out).contains(expected), "{}", all_text(&out));
     }
+    // A CAIP-10 --account of another namespace than --chain's, and the Tron account in full.
+    let evm_account = format!("eip155:1:{}", chainsig_core::to_eip55(&evm.address()));
+    let out = verify("tron", &evm_account, &eip191);
+    assert_eq!(out.status.code(), Some(2), "{}", all_text(&out));
+    assert!(
+        all_text(&out).contains("--account is a `eip155` account but --chain is `tron:27Lqcw`"),
+        "{}",
+        all_text(&out)
+    );
+    let tron_account = format!("tron:27Lqcw:{}", field(v, "address_base58"));
+    let tip191 = STANDARD.encode(hex::decode(&field(v, "signature_hex")[2..]).unwrap());
+    let out = verify("tron", &tron_account, &tip191);
+    assert_eq!(out.status.code(), Some(0), "{}", all_text(&out));
 }
 
 #[test]
