@@ -1,4 +1,4 @@
-//! Start a local OffBlocks sandbox, onboard an EVM customer and a Solana customer with fresh
+//! Start a local OffBlocks sandbox, onboard an EVM, a Solana and a Tron customer with fresh
 //! keys, open a card account for each, and print what happened. No account, no network.
 //!
 //! `cargo run --example quickstart`
@@ -11,6 +11,7 @@ use chainsig::api::{Client, CreateAccount, FlowOptions, IdempotencyKey};
 use chainsig::evm::LocalEvmSigner;
 use chainsig::httpsig::P384SigningKey;
 use chainsig::solana::LocalSolanaSigner;
+use chainsig::tron::LocalTronSigner;
 use chainsig_sandbox::{Sandbox, SandboxConfig};
 
 // `pub(crate)`: tests/examples.rs runs it.
@@ -31,10 +32,11 @@ pub(crate) async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let key_id = client.register_signing_key(&public_key).await?;
     println!("request-signing key registered as {key_id}\n");
 
-    // 3. Two customers, each with their own wallet key.
-    let customers: [(&str, Arc<dyn ChallengeSigner>); 2] = [
+    // 3. Three customers, each with their own wallet key on one of OffBlocks' chains.
+    let customers: [(&str, Arc<dyn ChallengeSigner>); 3] = [
         ("evm", Arc::new(LocalEvmSigner::random())),
         ("solana", Arc::new(LocalSolanaSigner::random())),
+        ("tron", Arc::new(LocalTronSigner::random())),
     ];
     let mut rows = Vec::new();
     for (i, (chain, signer)) in customers.iter().enumerate() {

@@ -7,9 +7,13 @@
 //! | (always)           | [`core`]     | the [`ChallengeSigner`] trait, CAIP ids, challenges, SIWE       |
 //! | `evm` (default)    | `evm`        | EIP-191 `personal_sign` over secp256k1, alloy and KMS signers  |
 //! | `solana` (default) | `solana`     | ed25519 signing and verification, Solana key formats           |
+//! | `tron` (default)   | `tron`       | TIP-191 (TronWeb `signMessageV2`), Tron addresses and keys     |
 //! | `api` (default)    | `api`        | the OffBlocks client and onboarding flows; `httpsig` with it   |
 //! | `sandbox`          | `sandbox`    | the local OffBlocks-compatible server                          |
 
+mod chains;
+
+pub use chains::chains;
 pub use chainsig_core as core;
 pub use chainsig_core::{
     AccountId, ChainId, Challenge, ChallengeSignature, ChallengeSigner, SignatureScheme,
@@ -26,6 +30,9 @@ pub use chainsig_evm as evm;
 
 #[cfg(feature = "solana")]
 pub use chainsig_solana as solana;
+
+#[cfg(feature = "tron")]
+pub use chainsig_tron as tron;
 
 #[cfg(feature = "api")]
 pub use chainsig_api as api;

@@ -1,4 +1,4 @@
-//! The flows end to end against the sandbox over loopback: both chains, closing, resuming an
+//! The flows end to end against the sandbox over loopback: all three chains, closing, resuming an
 //! account left `initiating`, re-running a flow with the same seed, and every way of holding a
 //! signer (`Box<dyn>`, `Arc<dyn>`, `&dyn`).
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure report
@@ -13,6 +13,7 @@ use chainsig::api::{
 };
 use chainsig::evm::LocalEvmSigner;
 use chainsig::solana::LocalSolanaSigner;
+use chainsig::tron::{LocalTronSigner, TronNetwork};
 use chainsig::{ChainId, ChallengeSigner};
 use uuid::Uuid;
 
@@ -120,6 +121,14 @@ async fn evm_customer_end_to_end() {
 async fn solana_customer_end_to_end() {
     let signer = LocalSolanaSigner::random();
     full_lifecycle(&signer, "solana-1").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tron_customer_end_to_end() {
+    // The client checks the sandbox's CAIP-122 "Tron account" challenge (address, domain, URI,
+    // chain reference, nonce, time) before signing it with TIP-191.
+    let signer = LocalTronSigner::random().with_network(TronNetwork::Shasta);
+    full_lifecycle(&signer, "tron-1").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,48 +1,80 @@
-//! `--chain`: a CAIP-2 id or a shorthand.
+//! `--chain`: a CAIP-2 id or a shorthand, resolved through the chain registry; the one place
+//! the CLI lists the chains it signs for.
 
-use chainsig_core::ChainId;
+use std::sync::OnceLock;
 
-/// The chains `chainsig` signs for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Family {
-    Evm,
-    Solana,
+use chainsig_core::{Chain, ChainId, ChainRegistry, RegistryError};
+
+use crate::error::CliError;
+
+/// The chains `chainsig` signs for: one line each.
+pub(crate) fn registry() -> &'static ChainRegistry {
+    static REGISTRY: OnceLock<ChainRegistry> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        ChainRegistry::new()
+            .with(chainsig_evm::EvmChain)
+            .with(chainsig_solana::SolanaChain)
+            .with(chainsig_tron::TronChain)
+    })
 }
 
-/// Parses `--chain`: `evm` (= `eip155:1`), `solana` (= Solana mainnet) or any `eip155:` /
-/// `solana:` CAIP-2 id.
+/// Parses `--chain`: a registered shorthand (`evm`, `solana`, `tron`) or a CAIP-2 id of a
+/// registered namespace, checked by its chain (e.g. only the three Tron networks).
 pub(crate) fn parse_chain(text: &str) -> Result<ChainId, ChainArgError> {
-    let chain = match text {
-        "evm" => return Ok(ChainId::eip155(1)),
-        "solana" => return Ok(ChainId::solana_mainnet()),
-        other => other
-            .parse::<ChainId>()
-            .map_err(|e| ChainArgError::Invalid(e.to_string()))?,
-    };
-    if chain.is_eip155() || chain.is_solana() {
-        Ok(chain)
-    } else {
-        Err(ChainArgError::Unsupported(chain.namespace().to_owned()))
-    }
+    registry().parse_chain(text).map_err(|e| match e {
+        RegistryError::UnknownNamespace { namespace, .. } => ChainArgError::Unsupported(namespace),
+        e => ChainArgError::Invalid(e.to_string()),
+    })
+}
+
+/// The registry's entry for `chain` (already checked when it came from [`parse_chain`]).
+pub(crate) fn chain_of(chain: &ChainId) -> Result<&'static dyn Chain, CliError> {
+    registry()
+        .for_chain(chain)
+        .map_err(|e| CliError::input(e.to_string()))
 }
 
 /// Why a chain argument was refused.
 #[derive(Debug, Clone, thiserror::Error)]
 pub(crate) enum ChainArgError {
-    /// Neither a shorthand nor a CAIP-2 id.
-    #[error("{0}; or one of the shorthands `evm` (= eip155:1) and `solana` (= mainnet)")]
+    /// Neither a shorthand nor a valid CAIP-2 id of a registered namespace.
+    #[error("{0}; or one of the shorthands {shorthands}", shorthands = registry().shorthands())]
     Invalid(String),
     /// A CAIP-2 id of a namespace chainsig does not sign for.
-    #[error(
-        "unsupported chain namespace `{0}`: chainsig signs for `eip155` (EVM) and `solana` chains"
-    )]
+    #[error("unsupported chain namespace `{0}`: chainsig signs for {known}", known = registry().known())]
     Unsupported(String),
 }
 
-pub(crate) fn family(chain: &ChainId) -> Family {
-    if chain.is_solana() {
-        Family::Solana
-    } else {
-        Family::Evm
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shorthands_ids_and_refusals() {
+        for (text, expected) in [
+            ("evm", "eip155:1"),
+            ("solana", "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp"),
+            ("tron", "tron:27Lqcw"),
+            ("tron:6FhfKq", "tron:6FhfKq"),
+            ("eip155:324", "eip155:324"),
+        ] {
+            assert_eq!(
+                parse_chain(text).map(|c| c.to_string()).ok().as_deref(),
+                Some(expected)
+            );
+        }
+        let unknown = parse_chain("cosmos:cosmoshub-4").unwrap_err();
+        assert!(matches!(unknown, ChainArgError::Unsupported(_)));
+        assert!(
+            unknown.to_string().contains("`eip155`, `solana`, `tron`"),
+            "{unknown}"
+        );
+        let network = parse_chain("tron:2b6653dc").unwrap_err();
+        assert!(matches!(network, ChainArgError::Invalid(_)));
+        assert!(network.to_string().contains("27Lqcw"), "{network}");
+        assert!(
+            network.to_string().contains("`tron` (= tron:27Lqcw)"),
+            "{network}"
+        );
     }
 }

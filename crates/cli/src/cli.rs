@@ -18,6 +18,7 @@ Examples:
   chainsig address --chain evm --key-file customer.key
   chainsig sign --chain evm --key-file customer.key --challenge aGVsbG8=
   chainsig sign --chain solana --key-file id.json --challenge-file challenge.b64
+  chainsig keygen --chain tron --out tron.key
   chainsig verify --chain evm --account 0x8facB46919Ee73D84F1641E74C5fBB63647fCF3E \\
       --challenge aGVsbG8= --signature 0x…
 
@@ -27,7 +28,7 @@ OFFBLOCKS_API_SECRET, OFFBLOCKS_SIGNING_KEY_FILE and OFFBLOCKS_KEY_ID (or the fl
 Exit codes: 0 success, 1 verification or flow failure, 2 usage or input error,
 3 network or API error.";
 
-/// Sign and verify OffBlocks challenges with EVM and Solana keys.
+/// Sign and verify OffBlocks challenges with EVM, Solana and Tron keys.
 #[derive(Debug, Parser)]
 #[command(name = "chainsig", version, about, after_help = EXAMPLES)]
 pub(crate) struct Cli {
@@ -106,7 +107,8 @@ Examples:
 /// `--chain`.
 #[derive(Debug, Args)]
 pub(crate) struct ChainArg {
-    /// CAIP-2 chain id (`eip155:<n>`, `solana:<genesis>`) or `evm` (= eip155:1) or `solana` (= mainnet).
+    /// CAIP-2 chain id (`eip155:<n>`, `solana:<genesis>`, `tron:27Lqcw`) or `evm` (= eip155:1),
+    /// `solana` (= mainnet) or `tron` (= tron:27Lqcw).
     #[arg(long, value_parser = parse_chain, value_name = "CHAIN")]
     pub(crate) chain: ChainId,
 }

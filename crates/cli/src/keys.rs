@@ -2,12 +2,10 @@
 
 use std::sync::Arc;
 
-use chainsig_core::{ChainId, ChallengeSigner};
-use chainsig_evm::LocalEvmSigner;
-use chainsig_solana::LocalSolanaSigner;
+use chainsig_core::{ChainId, ChallengeSigner, KeyLoadError, KeyLoader, KeyOptions};
 use zeroize::Zeroizing;
 
-use crate::chain::{Family, family};
+use crate::chain::{chain_of, registry};
 use crate::cli::KeyArgs;
 use crate::error::CliError;
 use crate::input::{read_env_secret, read_key_file};
@@ -21,61 +19,52 @@ fn key_text(args: &KeyArgs) -> Result<(Zeroizing<String>, String), CliError> {
     }
 }
 
+/// The key formats of `chain`, or a clear error when this build cannot load keys for it.
+pub(crate) fn key_loader(chain: &ChainId) -> Result<&'static dyn KeyLoader, CliError> {
+    chain_of(chain)?.keys().ok_or_else(|| {
+        CliError::input(format!(
+            "chainsig cannot load local keys for `{}` chains",
+            chain.namespace()
+        ))
+    })
+}
+
 /// Loads the key for `chain`; `allow_transaction_shaped` lifts the Solana guard.
 pub(crate) fn load_signer(
     chain: &ChainId,
     args: &KeyArgs,
     allow_transaction_shaped: bool,
 ) -> Result<Arc<dyn ChallengeSigner>, CliError> {
+    let loader = key_loader(chain)?;
     let (text, origin) = key_text(args)?;
-    match family(chain) {
-        Family::Evm => {
-            let password = match &args.password_env {
-                Some(var) => Some(read_env_secret(var, "--password-env")?),
-                None => None,
-            };
-            let signer = LocalEvmSigner::from_key_file_contents(
-                &text,
-                password.as_ref().map(|p| p.as_bytes()),
-            )
-            .map_err(|e| {
-                let hint = match e {
-                    chainsig_evm::KeyError::PasswordRequired => {
-                        Some("name the variable holding the password with --password-env VAR")
-                    }
-                    chainsig_evm::KeyError::WrongChain { .. } => {
-                        Some("use --chain solana for a Solana key")
-                    }
-                    _ => None,
-                };
-                let message = format!("{origin}: {e}");
-                match hint {
-                    Some(hint) => CliError::with_hint(message, hint),
-                    None => CliError::input(message),
-                }
-            })?
-            .with_chain(chain.clone())
-            .map_err(|e| CliError::input(e.to_string()))?;
-            Ok(Arc::new(signer))
-        }
-        Family::Solana => {
-            if args.password_env.is_some() {
-                return Err(CliError::input(
-                    "--password-env is for EVM keystore files only",
-                ));
+    let password = match &args.password_env {
+        Some(var) => Some(read_env_secret(var, "--password-env")?),
+        None => None,
+    };
+    let options = KeyOptions::default()
+        .with_password(password.as_ref().map(|p| p.as_bytes()))
+        .allow_transaction_shaped(allow_transaction_shaped);
+    loader.load(chain, &text, options).map_err(|e| {
+        let message = format!("{origin}: {e}");
+        match e {
+            KeyLoadError::PasswordRequired => CliError::with_hint(
+                message,
+                "name the variable holding the password with --password-env VAR",
+            ),
+            KeyLoadError::PasswordNotUsed { .. } => {
+                CliError::input(format!("--password-env is for keystore files; {message}"))
             }
-            let signer = LocalSolanaSigner::from_key_file_contents(&text)
-                .and_then(|s| s.with_chain(chain.clone()))
-                .map_err(|e| {
-                    CliError::with_hint(
-                        format!("{origin}: {e}"),
-                        "a Solana key file is the JSON array that `solana-keygen new` writes",
-                    )
-                })?
-                .allow_transaction_shaped(allow_transaction_shaped);
-            Ok(Arc::new(signer))
+            KeyLoadError::WrongChain { .. } => CliError::with_hint(
+                message,
+                format!(
+                    "use --chain for the key's chain: {}",
+                    registry().shorthands()
+                ),
+            ),
+            KeyLoadError::Chain(_) => CliError::input(message),
+            _ => CliError::with_hint(message, loader.key_file_hint()),
         }
-    }
+    })
 }
 
 /// Loads the key in the file at `path` for `chain` (batch rows, `onboard`).

@@ -63,11 +63,51 @@ fn in_process_sandbox_eight_requests_per_flow() {
 fn sandbox_in_a_child_process_reports_both_memories() {
     let report = bench(&["--sandbox-process", "--wallets", "mixed"]);
     check_common(&report);
+    // Mixed wallets: every chain chainsig signs for, in turn.
+    assert_eq!(
+        report["flowsByChain"],
+        serde_json::json!({ "eip155": 4, "solana": 4, "tron": 4 }),
+        "{report}"
+    );
+    for namespace in ["eip155", "solana", "tron"] {
+        assert!(
+            report["cryptoUs"]["challengeSignPlusVerify"][namespace]
+                .as_f64()
+                .unwrap()
+                > 0.0,
+            "{report}"
+        );
+    }
     assert_eq!(report["requestsPerFlow"], 8.0, "{report}");
     assert_eq!(report["sandboxProcess"], true, "{report}");
     assert!(
         report["sandboxPeakRssKiB"].as_u64().unwrap() > 0,
         "{report}"
+    );
+}
+
+#[test]
+fn tron_wallets_onboard() {
+    let report = bench(&["--wallets", "tron"]);
+    check_common(&report);
+    assert_eq!(
+        report["flowsByChain"],
+        serde_json::json!({ "tron": 12 }),
+        "{report}"
+    );
+}
+
+#[test]
+fn an_unknown_wallet_chain_is_a_usage_error() {
+    let output = Command::new(env!("CARGO_BIN_EXE_chainsig"))
+        .args(["bench", "onboard", "--wallets", "cosmos:cosmoshub-4"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("unsupported chain namespace `cosmos`"),
+        "{stderr}"
     );
 }
 

@@ -1,9 +1,11 @@
 //! CAIP-2 chain ids and CAIP-10 account ids.
 //!
 //! OffBlocks names every on-chain party by a CAIP-10 id (`eip155:1:0xAb…`, `solana:5eykt…:7S3P…`).
-//! Parsing validates the parts this workspace signs for (EVM and Solana) strictly and every other
-//! namespace by the generic CAIP grammar, and errors never echo the input (a user may paste a key
-//! where an address belongs): they say which part was wrong and what was expected.
+//! Parsing validates EVM and Solana ids strictly here and every other namespace (Tron among them)
+//! by the generic CAIP grammar; a chain's own rules (Tron's networks and base58check addresses)
+//! apply through [`ChainRegistry::parse_account`](crate::ChainRegistry::parse_account). Errors
+//! never echo the input (a user may paste a key where an address belongs): they say which part
+//! was wrong and what was expected.
 
 use std::fmt;
 use std::str::FromStr;

@@ -9,6 +9,7 @@ pub mod offblocks;
 mod policy;
 mod policy_rules;
 mod policy_signer;
+mod registry;
 mod signature;
 mod signer;
 mod siwx;
@@ -32,6 +33,9 @@ pub use policy_rules::{
     AllowRules, PolicyFileError, PolicyRules, RateLimit, SiwxRules, StandardPolicy,
 };
 pub use policy_signer::{PolicySigner, sign_under_policy};
+pub use registry::{
+    Chain, ChainRegistry, KeyLoadError, KeyLoader, KeyOptions, NewKey, RegistryError,
+};
 pub use signature::{ChallengeSignature, SignatureScheme};
 pub use signer::{ApiIdentity, ChallengeSigner, SigningContext};
 pub use siwx::{SiwxError, SiwxMessage, format_siwx_time};

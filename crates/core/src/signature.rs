@@ -15,21 +15,25 @@ pub enum SignatureScheme {
     Eip191Secp256k1,
     /// Ed25519 (RFC 8032) over the raw bytes: 64 bytes.
     Ed25519,
+    /// Tron's TIP-191 (TronWeb `signMessageV2`) over secp256k1: 65 bytes r‖s‖v, v = 27/28, low s.
+    Tip191Secp256k1,
 }
 
 impl SignatureScheme {
-    /// The scheme's name as the CLI prints it: `eip191-secp256k1` or `ed25519`.
+    /// The scheme's name as the CLI prints it: `eip191-secp256k1`, `ed25519` or
+    /// `tip191-secp256k1`.
     pub fn as_str(self) -> &'static str {
         match self {
             SignatureScheme::Eip191Secp256k1 => "eip191-secp256k1",
             SignatureScheme::Ed25519 => "ed25519",
+            SignatureScheme::Tip191Secp256k1 => "tip191-secp256k1",
         }
     }
 
     /// Length of a signature in this scheme, in bytes.
     pub fn signature_len(self) -> usize {
         match self {
-            SignatureScheme::Eip191Secp256k1 => 65,
+            SignatureScheme::Eip191Secp256k1 | SignatureScheme::Tip191Secp256k1 => 65,
             SignatureScheme::Ed25519 => 64,
         }
     }
@@ -39,6 +43,7 @@ impl SignatureScheme {
         match self {
             SignatureScheme::Eip191Secp256k1 => "eip155",
             SignatureScheme::Ed25519 => "solana",
+            SignatureScheme::Tip191Secp256k1 => "tron",
         }
     }
 }
@@ -121,10 +126,13 @@ impl ChallengeSignature {
         STANDARD.encode(&self.bytes)
     }
 
-    /// Hex in the scheme's usual form: `0x`-prefixed for EVM, bare for ed25519.
+    /// Hex in the scheme's usual form: `0x`-prefixed for secp256k1 (as ethers and TronWeb
+    /// print them), bare for ed25519.
     pub fn to_hex(&self) -> String {
         match self.scheme {
-            SignatureScheme::Eip191Secp256k1 => format!("0x{}", hex::encode(&self.bytes)),
+            SignatureScheme::Eip191Secp256k1 | SignatureScheme::Tip191Secp256k1 => {
+                format!("0x{}", hex::encode(&self.bytes))
+            }
             SignatureScheme::Ed25519 => hex::encode(&self.bytes),
         }
     }

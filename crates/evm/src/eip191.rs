@@ -1,6 +1,6 @@
 //! EIP-191 version 0x45 ("personal_sign") message hashing.
 
-use alloy_primitives::Keccak256;
+use crate::secp256k1::prefixed_keccak;
 
 /// keccak256(`"\x19Ethereum Signed Message:\n"` ‖ decimal byte length ‖ message).
 ///
@@ -14,24 +14,7 @@ use alloy_primitives::Keccak256;
 /// );
 /// ```
 pub fn eip191_hash(message: &[u8]) -> [u8; 32] {
-    let mut hasher = Keccak256::new();
-    hasher.update(b"\x19Ethereum Signed Message:\n");
-    let mut digits = [0u8; 20];
-    hasher.update(decimal(message.len(), &mut digits));
-    hasher.update(message);
-    hasher.finalize().0
-}
-
-fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &[u8] {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return &buf[i..];
-        }
-    }
+    prefixed_keccak(b"\x19Ethereum Signed Message:\n", message)
 }
 
 #[cfg(test)]

@@ -1,12 +1,7 @@
 //! Recognising what a key file holds, so a wrong file gets a helpful error, not "invalid hex".
 
 use crate::error::KeyError;
-
-/// What the text of a key file is.
-pub(crate) enum KeyFileKind {
-    Hex,
-    Keystore,
-}
+use crate::secp256k1::KeyFileKind;
 
 /// Classifies key-file text; another chain's key is a typed error that says what it looks like.
 pub(crate) fn classify(text: &str) -> Result<KeyFileKind, KeyError> {

@@ -11,7 +11,7 @@ use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
 
 use crate::eip191::eip191_hash;
 use crate::error::KmsSignatureError;
-use crate::local::address_of;
+use crate::secp256k1::keccak_address;
 
 /// What a digest-only backend returns.
 #[derive(Clone, PartialEq, Eq)]
@@ -77,7 +77,7 @@ pub fn to_recoverable_signature(
     for y_odd in [false, true] {
         let recid = RecoveryId::new(y_odd, false);
         if let Ok(key) = VerifyingKey::recover_from_prehash(digest, &signature, recid)
-            && &address_of(&key) == address
+            && &keccak_address(&key) == address
         {
             let mut out = [0u8; 65];
             out[..64].copy_from_slice(&signature.to_bytes());

@@ -1,15 +1,18 @@
 #![doc = include_str!("../README.md")]
 
 mod alloy_adapter;
+mod chain;
 mod eip191;
 mod error;
 mod key_file;
 mod keystore;
 mod kms;
 mod local;
+pub mod secp256k1;
 mod verify;
 
 pub use alloy_adapter::AlloyChallengeSigner;
+pub use chain::EvmChain;
 pub use eip191::eip191_hash;
 pub use error::{KeyError, KmsSignatureError};
 pub use kms::{DigestSigner, KmsSigner, RawEcdsaSignature, to_recoverable_signature};

@@ -2,7 +2,6 @@
 
 use std::fmt;
 
-use alloy_signer_local::MnemonicBuilder;
 use async_trait::async_trait;
 use chainsig_core::{
     AccountId, ChainId, Challenge, ChallengeSignature, ChallengeSigner, SignatureScheme,
@@ -13,7 +12,10 @@ use zeroize::Zeroizing;
 
 use crate::eip191::eip191_hash;
 use crate::error::KeyError;
-use crate::key_file::{KeyFileKind, classify, parse_hex_key};
+use crate::secp256k1::{
+    KeyFileKind, classify_key_file, keccak_address, key_from_bytes, key_from_hex,
+    key_from_keystore, key_from_mnemonic, key_to_hex, random_key, sign_prehash,
+};
 
 /// The BIP-44 path of the first Ethereum account, used when a mnemonic comes without one.
 pub const DEFAULT_DERIVATION_PATH: &str = "m/44'/60'/0'/0/0";
@@ -56,25 +58,23 @@ pub struct LocalEvmSigner {
 impl LocalEvmSigner {
     /// A fresh random key from the operating system's RNG, on `eip155:1`.
     pub fn random() -> Self {
-        Self::from_signing_key(SigningKey::random(&mut rand_core::OsRng))
+        Self::from_signing_key(random_key())
     }
 
     /// From the 32 raw bytes of the private key.
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, KeyError> {
-        let key = SigningKey::from_bytes(bytes.into()).map_err(|_| KeyError::OutOfRange)?;
-        Ok(Self::from_signing_key(key))
+        Ok(Self::from_signing_key(key_from_bytes(bytes)?))
     }
 
     /// From hex text: 64 hex digits, optionally `0x`-prefixed, surrounding whitespace ignored.
     pub fn from_hex(text: &str) -> Result<Self, KeyError> {
-        let bytes = parse_hex_key(text)?;
-        Self::from_bytes(&bytes)
+        Ok(Self::from_signing_key(key_from_hex(text)?))
     }
 
     /// From an Ethereum keystore v3 JSON document (scrypt or pbkdf2, aes-128-ctr) and its password.
     pub fn from_keystore_json(json: &str, password: &[u8]) -> Result<Self, KeyError> {
-        let (bytes, declared) = crate::keystore::decrypt(json, password)?;
-        let signer = Self::from_bytes(&bytes)?;
+        let (key, declared) = key_from_keystore(json, password)?;
+        let signer = Self::from_signing_key(key);
         if let Some(declared) = declared {
             let declared = declared.trim_start_matches("0x").to_ascii_lowercase();
             if declared != hex::encode(signer.address()) {
@@ -93,19 +93,8 @@ impl LocalEvmSigner {
         passphrase: Option<&str>,
         path: Option<&str>,
     ) -> Result<Self, KeyError> {
-        let mut builder = MnemonicBuilder::english()
-            .phrase(phrase.trim())
-            .derivation_path(path.unwrap_or(DEFAULT_DERIVATION_PATH))
-            // The inner error may quote the path; ours never does (a path is not secret, but
-            // the mnemonic parser's errors can quote words, so no inner text is passed on).
-            .map_err(|_| KeyError::Mnemonic("the derivation path is not a valid BIP-32 path"))?;
-        if let Some(passphrase) = passphrase {
-            builder = builder.password(passphrase);
-        }
-        let signer = builder.build().map_err(|_| {
-            KeyError::Mnemonic("not a valid BIP-39 English phrase (word list or checksum)")
-        })?;
-        Ok(Self::from_signing_key(signer.into_credential()))
+        let key = key_from_mnemonic(phrase, passphrase, path.unwrap_or(DEFAULT_DERIVATION_PATH))?;
+        Ok(Self::from_signing_key(key))
     }
 
     /// From the text of a key file: 0x-hex, or keystore v3 JSON (which needs `password`).
@@ -113,7 +102,7 @@ impl LocalEvmSigner {
     /// Another chain's key (a solana-keygen array, a base58 Solana secret) is refused with
     /// [`KeyError::WrongChain`].
     pub fn from_key_file_contents(text: &str, password: Option<&[u8]>) -> Result<Self, KeyError> {
-        match classify(text)? {
+        match classify_key_file(text)? {
             KeyFileKind::Keystore => {
                 let password = password.ok_or(KeyError::PasswordRequired)?;
                 Self::from_keystore_json(text, password)
@@ -124,7 +113,7 @@ impl LocalEvmSigner {
 
     /// From a k256 signing key.
     pub fn from_signing_key(key: SigningKey) -> Self {
-        let address = address_of(key.verifying_key());
+        let address = keccak_address(key.verifying_key());
         let account = AccountId::from_evm_address(ChainId::eip155(1), address)
             .unwrap_or_else(|_| unreachable!("eip155:1 is an EVM chain"));
         Self { key, account }
@@ -145,40 +134,13 @@ impl LocalEvmSigner {
 
     /// The private key as `0x`-prefixed hex, for writing a key file.
     pub fn to_hex(&self) -> Zeroizing<String> {
-        let bytes = Zeroizing::new(self.key.to_bytes());
-        let mut digits = Zeroizing::new([0u8; 64]);
-        hex::encode_to_slice(bytes.as_slice(), digits.as_mut_slice())
-            .expect("32 bytes are 64 hex digits");
-        // Sized once, with room for a newline, so that no copy of the key is left by a realloc.
-        let mut text = Zeroizing::new(String::with_capacity(2 + 64 + 1));
-        text.push_str("0x");
-        text.extend(digits.iter().map(|&d| char::from(d)));
-        text
+        key_to_hex(&self.key, true)
     }
 
     /// Signs `message` with EIP-191 `personal_sign`, synchronously.
     pub fn sign_message_sync(&self, message: &[u8]) -> [u8; 65] {
-        let hash = eip191_hash(message);
-        // k256 signs low-s (its ECDSA normalizes s and adjusts the recovery id accordingly);
-        // the interop vectors check it.
-        let (signature, recid) = self
-            .key
-            .sign_prehash_recoverable(&hash)
-            .unwrap_or_else(|_| unreachable!("a 32-byte prehash is always accepted"));
-        let mut out = [0u8; 65];
-        out[..64].copy_from_slice(&signature.to_bytes());
-        out[64] = 27 + recid.is_y_odd() as u8;
-        out
+        sign_prehash(&self.key, &eip191_hash(message))
     }
-}
-
-/// The address of a public key: the last 20 bytes of keccak256 of its uncompressed coordinates.
-pub(crate) fn address_of(key: &k256::ecdsa::VerifyingKey) -> [u8; 20] {
-    let point = key.to_encoded_point(false);
-    let hash = alloy_primitives::keccak256(&point.as_bytes()[1..]);
-    let mut out = [0u8; 20];
-    out.copy_from_slice(&hash[12..]);
-    out
 }
 
 #[async_trait]

@@ -3,49 +3,24 @@
 use chainsig_core::{
     AccountId, ChallengeSignature, ChallengeVerifier, SignatureScheme, VerifyError,
 };
-use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
 
 use crate::eip191::eip191_hash;
-use crate::local::address_of;
-
-fn malformed(reason: &str) -> VerifyError {
-    VerifyError::Malformed {
-        reason: reason.to_owned(),
-    }
-}
-
-/// Splits a 65-byte r‖s‖v signature, strictly: v must be 27 or 28 and s must be low (EIP-2),
-/// as OffBlocks' SIWE verifier requires.
-fn parse_strict(bytes: &[u8]) -> Result<(Signature, RecoveryId), VerifyError> {
-    let bytes: &[u8; 65] = bytes
-        .try_into()
-        .map_err(|_| malformed("an EIP-191 signature is 65 bytes r‖s‖v"))?;
-    let recid = match bytes[64] {
-        27 => RecoveryId::new(false, false),
-        28 => RecoveryId::new(true, false),
-        _ => return Err(malformed("the recovery byte v must be 27 or 28")),
-    };
-    let signature = Signature::from_slice(&bytes[..64])
-        .map_err(|_| malformed("r or s is zero or out of range"))?;
-    if signature.normalize_s().is_some() {
-        return Err(malformed(
-            "s is not in the lower half of the curve order (EIP-2)",
-        ));
-    }
-    Ok((signature, recid))
-}
+use crate::secp256k1::recover_prehash;
 
 /// Recovers the 20-byte address that made `signature` (65 bytes r‖s‖v, v = 27/28, low s) over
 /// `message` with EIP-191 `personal_sign`.
 pub fn recover(message: &[u8], signature: &[u8]) -> Result<[u8; 20], VerifyError> {
-    let (signature, recid) = parse_strict(signature)?;
-    let hash = eip191_hash(message);
-    let key = VerifyingKey::recover_from_prehash(&hash, &signature, recid)
-        .map_err(|_| malformed("no public key recovers from this signature"))?;
-    Ok(address_of(&key))
+    recover_prehash(&eip191_hash(message), signature)
 }
 
 /// Checks that `signature` is `account`'s EIP-191 signature over `message`.
+///
+/// # Errors
+/// - [`VerifyError::UnsupportedNamespace`] when the account is not an `eip155` account (the
+///   error every chain crate gives for another chain's account);
+/// - [`VerifyError::SchemeMismatch`] when the signature is not [`SignatureScheme::Eip191Secp256k1`];
+/// - [`VerifyError::Malformed`] for a wrong length, a v other than 27/28 or a high s;
+/// - [`VerifyError::Mismatch`] for a well-formed signature this account did not make.
 ///
 /// ```
 /// use chainsig_core::{AccountId, ChallengeSignature, SignatureScheme};
@@ -64,18 +39,17 @@ pub fn verify(
     message: &[u8],
     signature: &ChallengeSignature,
 ) -> Result<(), VerifyError> {
+    let expected = account
+        .evm_address()
+        .ok_or_else(|| VerifyError::UnsupportedNamespace {
+            namespace: account.chain().namespace().to_owned(),
+        })?;
     if signature.scheme() != SignatureScheme::Eip191Secp256k1 {
         return Err(VerifyError::SchemeMismatch {
             scheme: signature.scheme(),
             namespace: account.chain().namespace().to_owned(),
         });
     }
-    let expected = account
-        .evm_address()
-        .ok_or_else(|| VerifyError::SchemeMismatch {
-            scheme: signature.scheme(),
-            namespace: account.chain().namespace().to_owned(),
-        })?;
     if recover(message, signature.as_bytes())? == expected {
         Ok(())
     } else {

@@ -169,8 +169,16 @@ fn verification_is_strict() {
         "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp:7S3P4HxJpyyigGzodYwHtCxZyUQe9JiBMHyRWXArAaKv"
             .parse()
             .unwrap();
-    assert!(matches!(
+    // A wrong-namespace account: the same error every chain crate gives.
+    assert_eq!(
         verify(&solana, challenge.bytes(), &sig),
+        Err(chainsig_core::VerifyError::UnsupportedNamespace {
+            namespace: "solana".into()
+        })
+    );
+    let ed25519 = ChallengeSignature::new(SignatureScheme::Ed25519, vec![0u8; 64]).unwrap();
+    assert!(matches!(
+        verify(&other, challenge.bytes(), &ed25519),
         Err(chainsig_core::VerifyError::SchemeMismatch { .. })
     ));
 }

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod auth;
+mod chains;
 mod clock;
 mod config;
 mod counters;
@@ -12,6 +13,7 @@ mod models;
 mod server;
 mod store;
 
+pub use chains::registry;
 pub use clock::{Clock, OffsetClock, SystemClock};
 pub use config::SandboxConfig;
 pub use counters::CounterSnapshot;

@@ -11,13 +11,13 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chainsig_core::offblocks::{CARD_ACCOUNT, SIWE_STATEMENT};
 use chainsig_core::{
-    AccountId, CaipError, ChallengeSignature, SignatureScheme, SiwxMessage, format_siwx_time,
+    AccountId, ChallengeSignature, ChallengeVerifier, RegistryError, SiwxMessage, format_siwx_time,
 };
 use rand::Rng;
-use sha3::Digest;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::chains::registry;
 use crate::error::ApiError;
 use crate::models::{AccountBody, AccountStatus, CustomerBody, CustomerStatus};
 
@@ -172,18 +172,15 @@ impl Account {
 /// The address of the smart-contract account "deployed" for `owner`: derived from the account
 /// id, on the owner's chain.
 fn smart_account_address(owner: &AccountId, account: Uuid) -> AccountId {
-    if owner.chain().is_solana() {
-        let digest = sha2::Sha256::digest(account.as_bytes());
-        let mut key = [0u8; 32];
-        key.copy_from_slice(&digest);
-        AccountId::from_solana_pubkey(owner.chain().clone(), key)
-    } else {
-        let digest = sha3::Keccak256::digest(account.as_bytes());
-        let mut address = [0u8; 20];
-        address.copy_from_slice(&digest[12..]);
-        AccountId::from_evm_address(owner.chain().clone(), address)
-    }
-    .unwrap_or_else(|_| owner.clone())
+    registry()
+        .get(owner.chain().namespace())
+        .ok()
+        .and_then(|chain| {
+            chain
+                .derived_account(owner.chain(), account.as_bytes())
+                .ok()
+        })
+        .unwrap_or_else(|| owner.clone())
 }
 
 fn random_nonce() -> String {
@@ -202,8 +199,9 @@ fn issue(purpose: Purpose, bytes: Vec<u8>, now: OffsetDateTime, timings: &Timing
     }
 }
 
-/// The ownership challenge: EIP-4361 for EVM customers; for Solana customers the same layout
-/// with `Solana account` (CAIP-122), signed with ed25519 over its bytes (a sandbox extension:
+/// The ownership challenge: EIP-4361 for EVM customers; for the other chains the same layout
+/// (CAIP-122) with the registry's name for the chain (`Solana account`, `Tron account`), the
+/// address in its canonical form and `Chain ID:` the CAIP-2 reference (a sandbox extension:
 /// OffBlocks documents Sign-In-with-X for EVM only).
 fn ownership_challenge(
     owner: &AccountId,
@@ -214,12 +212,11 @@ fn ownership_challenge(
     let message = SiwxMessage {
         scheme: None,
         domain: origin.domain.clone(),
-        chain_name: if owner.chain().is_solana() {
-            "Solana"
-        } else {
-            "Ethereum"
-        }
-        .to_owned(),
+        chain_name: registry()
+            .get(owner.chain().namespace())
+            .map(|chain| chain.siwx_name())
+            .unwrap_or("Ethereum")
+            .to_owned(),
         address: owner.address().to_owned(),
         statement: Some(SIWE_STATEMENT.to_owned()),
         uri: origin.uri.clone(),
@@ -293,23 +290,21 @@ pub(crate) fn verify_submission(
     challenge: &str,
     signature: &str,
 ) -> Result<(), String> {
-    let signer: AccountId = chain_id.parse().map_err(|e: CaipError| e.to_string())?;
+    let signer = registry()
+        .parse_account(chain_id)
+        .map_err(|e| e.to_string())?;
     let bytes = STANDARD
         .decode(challenge)
         .map_err(|_| "the challenge is not base64".to_owned())?;
-    let scheme = if signer.chain().is_solana() {
-        SignatureScheme::Ed25519
-    } else {
-        SignatureScheme::Eip191Secp256k1
-    };
+    let scheme = registry()
+        .get(signer.chain().namespace())
+        .map_err(|e| e.to_string())?
+        .scheme();
     let signature =
         ChallengeSignature::from_base64(scheme, signature).map_err(|e| e.to_string())?;
-    let result = if signer.chain().is_solana() {
-        chainsig_solana::verify(&signer, &bytes, &signature)
-    } else {
-        chainsig_evm::verify(&signer, &bytes, &signature)
-    };
-    result.map_err(|e| e.to_string())
+    registry()
+        .verify(&signer, &bytes, &signature)
+        .map_err(|e| e.to_string())
 }
 
 /// Checks a submission against the current challenge, with the signature's `verdict` from
@@ -334,7 +329,7 @@ fn check_submission(
             counted: false,
         });
     };
-    let signer: AccountId = submitted_chain_id.parse().map_err(|e| {
+    let signer = registry().parse_account(submitted_chain_id).map_err(|e| {
         Refusal::judged(
             ApiError::bad_request("invalid_chain_id", format!("chainId: {e}")),
             false,
@@ -398,15 +393,12 @@ impl Store {
         now: OffsetDateTime,
         timings: &Timings,
     ) -> Result<CustomerBody, ApiError> {
-        let owner: AccountId = chain_id
-            .parse()
-            .map_err(|e| ApiError::bad_request("invalid_chain_id", format!("chainId: {e}")))?;
-        if !owner.chain().is_eip155() && !owner.chain().is_solana() {
-            return Err(ApiError::bad_request(
-                "unsupported_chain",
-                "chainId must be an eip155 or solana account",
-            ));
-        }
+        let owner = registry().parse_account(chain_id).map_err(|e| match e {
+            RegistryError::UnknownNamespace { .. } => {
+                ApiError::bad_request("unsupported_chain", format!("chainId: {e}"))
+            }
+            e => ApiError::bad_request("invalid_chain_id", format!("chainId: {e}")),
+        })?;
         if external_id.is_empty() || external_id.len() > 256 {
             return Err(ApiError::bad_request(
                 "invalid_external_id",

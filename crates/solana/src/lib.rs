@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod adapter;
+mod chain;
 mod error;
 mod guard;
 mod keyfile;
@@ -10,6 +11,7 @@ mod signer;
 mod verify;
 
 pub use adapter::Ed25519ChallengeSigner;
+pub use chain::SolanaChain;
 pub use error::KeyError;
 pub use guard::{MessageVersion, TransactionShapeError, check_transaction_shape};
 pub use local::LocalSolanaSigner;

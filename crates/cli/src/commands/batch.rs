@@ -144,7 +144,8 @@ fn read_rows(csv: &Path) -> Result<Vec<Result<Row, BadRow>>, CliError> {
             let chain = parse_chain(&chain_text).map_err(|e| match e {
                 ChainArgError::Unsupported(_) => format!("chain `{chain_text}`: {e}"),
                 ChainArgError::Invalid(_) => format!(
-                    "unknown chain `{chain_text}`: use evm, solana or a CAIP-2 id such as eip155:1 or solana:<genesis hash>"
+                    "unknown chain `{chain_text}`: use {} or a CAIP-2 id such as eip155:1",
+                    crate::chain::registry().shorthands()
                 ),
             })?;
             let key_file = field(2);

@@ -295,6 +295,11 @@ fn inspect(challenge: &Challenge) -> Value {
                 "digest": format!("0x{}", hex::encode(chainsig_evm::eip191_hash(bytes))),
                 "rule": format!("keccak256(\"\\x19Ethereum Signed Message:\\n{}\" ‖ the {} bytes)", bytes.len(), bytes.len()),
             },
+            "tron": {
+                "scheme": "tip191-secp256k1",
+                "digest": format!("0x{}", hex::encode(chainsig_tron::tip191_hash(bytes))),
+                "rule": format!("keccak256(\"\\x19TRON Signed Message:\\n{}\" ‖ the {} bytes)", bytes.len(), bytes.len()),
+            },
             "solana": {
                 "scheme": "ed25519",
                 "rule": format!("the {} decoded bytes, as they are", bytes.len()),
@@ -369,6 +374,10 @@ fn print_human(report: &Value) {
     println!(
         "  EVM     EIP-191 personal_sign, digest {}",
         s(&report["wouldSign"]["evm"]["digest"])
+    );
+    println!(
+        "  Tron    TIP-191 signMessageV2, digest {}",
+        s(&report["wouldSign"]["tron"]["digest"])
     );
     println!(
         "  Solana  ed25519 over {}{}",

@@ -2,41 +2,22 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use chainsig_core::ChallengeSigner;
-use chainsig_evm::LocalEvmSigner;
-use chainsig_solana::LocalSolanaSigner;
-use serde_json::json;
-use zeroize::Zeroizing;
+use serde_json::Value;
 
-use crate::chain::{Family, family};
+use crate::chain::chain_of;
 use crate::cli::KeygenArgs;
 use crate::error::CliError;
+use crate::keys::key_loader;
 
 pub(crate) fn run(args: KeygenArgs) -> Result<ExitCode, CliError> {
     let chain = args.chain.chain;
-    let (account, contents): (_, Zeroizing<String>) = match family(&chain) {
-        Family::Evm => {
-            let signer = LocalEvmSigner::random()
-                .with_chain(chain)
-                .map_err(|e| CliError::input(e.to_string()))?;
-            (signer.account().clone(), with_newline(&signer.to_hex()))
-        }
-        Family::Solana => {
-            let signer = LocalSolanaSigner::random()
-                .with_chain(chain)
-                .map_err(|e| CliError::input(e.to_string()))?;
-            (
-                signer.account().clone(),
-                with_newline(&signer.to_keypair_json()),
-            )
-        }
-    };
-    write_new_private_file(&args.out, contents.as_bytes())?;
-    super::print_json(&json!({
-        "account": account.to_string(),
-        "address": account.address(),
-        "keyFile": args.out.display().to_string(),
-    }));
+    let new_key = key_loader(&chain)?
+        .generate(&chain)
+        .map_err(|e| CliError::input(e.to_string()))?;
+    write_new_private_file(&args.out, new_key.key_file.as_bytes())?;
+    let mut out = super::address::account_json(chain_of(&chain)?, new_key.signer.account());
+    out["keyFile"] = Value::from(args.out.display().to_string());
+    super::print_json(&out);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -62,13 +43,4 @@ pub(crate) fn write_new_private_file(path: &Path, contents: &[u8]) -> Result<(),
     file.write_all(contents)
         .and_then(|()| file.sync_all())
         .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))
-}
-
-/// The key file's text and its final newline, in a buffer sized for both: pushing onto the
-/// key's own string could reallocate and leave a copy of the key in freed memory.
-fn with_newline(text: &str) -> Zeroizing<String> {
-    let mut out = Zeroizing::new(String::with_capacity(text.len() + 1));
-    out.push_str(text);
-    out.push('\n');
-    out
 }

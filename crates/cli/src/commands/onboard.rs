@@ -23,10 +23,10 @@ use crate::policy::Guard;
 /// `chainsig onboard`.
 #[derive(Debug, Args)]
 pub(crate) struct OnboardArgs {
-    /// The customer's chain (CAIP-2, `evm` or `solana`).
+    /// The customer's chain (CAIP-2, `evm`, `solana` or `tron`).
     #[arg(long, value_parser = parse_chain, value_name = "CHAIN", required_unless_present = "batch")]
     pub(crate) chain: Option<ChainId>,
-    /// The customer's wallet key file (EVM 0x-hex, Solana solana-keygen JSON).
+    /// The customer's wallet key file (EVM 0x-hex, Solana solana-keygen JSON, Tron hex).
     #[arg(long, value_name = "PATH", required_unless_present = "batch")]
     pub(crate) key_file: Option<PathBuf>,
     /// Your id for the customer.

@@ -5,15 +5,18 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use chainsig_api::{Client, CreateAccount, FlowOptions, RetryPolicy};
-use chainsig_core::{Challenge, ChallengeSigner};
-use chainsig_evm::LocalEvmSigner;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chainsig_core::{ChainId, Challenge, ChallengeSigner};
 use chainsig_httpsig::P384SigningKey;
 use chainsig_sandbox::{FaultConfig, Sandbox, SandboxConfig, SandboxHandle};
-use chainsig_solana::LocalSolanaSigner;
-use clap::{Args, Subcommand, ValueEnum};
-use serde_json::json;
+use clap::{Args, Subcommand};
+use serde_json::{Value, json};
 
+use crate::chain::{ChainArgError, parse_chain, registry};
 use crate::error::CliError;
+use crate::keys::key_loader;
 
 mod sandbox_process;
 use sandbox_process::SandboxProcess;
@@ -33,12 +36,35 @@ chainsig bench onboard --customers 10000 --concurrency 10000 --deployment-delay-
     Onboard(BenchArgs),
 }
 
-/// Which wallets the customers have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// Which wallets the customers have: one chain's, or every registered chain's in turn.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Wallets {
-    Evm,
-    Solana,
+    /// Every customer on this chain.
+    One(ChainId),
+    /// Customer n on the (n mod chains)-th registered chain.
     Mixed,
+}
+
+impl Wallets {
+    /// The chain of customer `customer`'s wallet.
+    fn chain(&self, customer: usize) -> ChainId {
+        match self {
+            Wallets::One(chain) => chain.clone(),
+            Wallets::Mixed => {
+                let chains: Vec<_> = registry().chains().collect();
+                chains[customer % chains.len()].default_chain()
+            }
+        }
+    }
+}
+
+/// `--wallets`: `mixed`, or a chain as `--chain` takes it (`evm`, `solana`, `tron`, CAIP-2).
+fn parse_wallets(text: &str) -> Result<Wallets, ChainArgError> {
+    if text == "mixed" {
+        Ok(Wallets::Mixed)
+    } else {
+        parse_chain(text).map(Wallets::One)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -58,8 +84,9 @@ pub(crate) struct BenchArgs {
     /// The sandbox's account deployment delay, in milliseconds.
     #[arg(long, default_value_t = 0)]
     deployment_delay_ms: u64,
-    /// The customers' wallets.
-    #[arg(long, value_enum, default_value_t = Wallets::Evm)]
+    /// The customers' wallets: a chain (`evm`, `solana`, `tron`, or a CAIP-2 id), or `mixed`
+    /// (every chain chainsig signs for, in turn).
+    #[arg(long, value_parser = parse_wallets, default_value = "evm", value_name = "CHAIN|mixed")]
     wallets: Wallets,
     /// Run the sandbox as a child process (`chainsig sandbox`) instead of in this one: each side
     /// gets its own file-descriptor limit (needed for about 10 000 flows in flight), and the
@@ -99,11 +126,11 @@ fn median_cost(n: usize, mut op: impl FnMut()) -> Duration {
 }
 
 /// Cost of the cryptography of one request (client signs, server verifies) and of one challenge
-/// (wallet signs, server verifies), measured on this machine.
+/// per chain (wallet signs, server verifies), measured on this machine.
 struct CryptoCosts {
     request: Duration,
-    evm_challenge: Duration,
-    solana_challenge: Duration,
+    /// By CAIP-2 namespace, for every registered chain.
+    challenge: BTreeMap<&'static str, Duration>,
 }
 
 impl CryptoCosts {
@@ -111,10 +138,16 @@ impl CryptoCosts {
     /// shared machine: the lower cost gives the tighter bound, so the achieved / bound printed
     /// is never flattered by a slow measurement.
     fn lowest(self, other: Self) -> Self {
+        let mut challenge = self.challenge;
+        for (namespace, cost) in other.challenge {
+            challenge
+                .entry(namespace)
+                .and_modify(|c| *c = (*c).min(cost))
+                .or_insert(cost);
+        }
         Self {
             request: self.request.min(other.request),
-            evm_challenge: self.evm_challenge.min(other.evm_challenge),
-            solana_challenge: self.solana_challenge.min(other.solana_challenge),
+            challenge,
         }
     }
 }
@@ -134,28 +167,31 @@ fn measure_crypto() -> Result<CryptoCosts, CliError> {
     });
     let challenge = Challenge::from_bytes(uuid::Uuid::new_v4().to_string().into_bytes())
         .map_err(|e| CliError::input(e.to_string()))?;
-    let evm = LocalEvmSigner::random();
-    let evm_sig = evm.sign_message_sync(challenge.bytes());
-    let evm_sign = median_cost(200, || {
-        let _ = evm.sign_message_sync(challenge.bytes());
-    });
-    let evm_verify = median_cost(200, || {
-        let _ = chainsig_evm::recover(challenge.bytes(), &evm_sig);
-    });
-    let solana = LocalSolanaSigner::random();
-    let sol_account = solana.account().clone();
-    let sol_signature = ready(solana.sign_challenge(&challenge)).map_err(CliError::Signer)?;
-    let sol_sign = median_cost(200, || {
-        let _ = ready(solana.sign_challenge(&challenge));
-    });
-    let sol_verify = median_cost(200, || {
-        let _ = chainsig_solana::verify(&sol_account, challenge.bytes(), &sol_signature);
-    });
+    let mut costs = BTreeMap::new();
+    for chain in registry().chains() {
+        let signer = wallet(&chain.default_chain())?;
+        let account = signer.account().clone();
+        let signature = ready(signer.sign_challenge(&challenge)).map_err(CliError::Signer)?;
+        let sign = median_cost(200, || {
+            let _ = ready(signer.sign_challenge(&challenge));
+        });
+        let verify = median_cost(200, || {
+            let _ = chain.verify(&account, challenge.bytes(), &signature);
+        });
+        costs.insert(chain.namespace(), sign + verify);
+    }
     Ok(CryptoCosts {
         request: p384_sign + p384_verify,
-        evm_challenge: evm_sign + evm_verify,
-        solana_challenge: sol_sign + sol_verify,
+        challenge: costs,
     })
+}
+
+/// A new random wallet on `chain`.
+fn wallet(chain: &ChainId) -> Result<Arc<dyn ChallengeSigner>, CliError> {
+    Ok(key_loader(chain)?
+        .generate(chain)
+        .map_err(|e| CliError::input(e.to_string()))?
+        .signer)
 }
 
 /// Where the sandbox runs.
@@ -212,13 +248,9 @@ impl Backend {
 async fn one_flow(
     client: Client,
     customer: usize,
-    solana: bool,
-) -> (chainsig_api::Result<()>, Duration, bool) {
-    let signer: Box<dyn ChallengeSigner> = if solana {
-        Box::new(LocalSolanaSigner::random())
-    } else {
-        Box::new(LocalEvmSigner::random())
-    };
+    signer: Arc<dyn ChallengeSigner>,
+) -> (chainsig_api::Result<()>, Duration, String) {
+    let namespace = signer.account().chain().namespace().to_owned();
     let flow_started = Instant::now();
     let mut options = FlowOptions::default();
     options.poll_interval = Duration::from_millis(20);
@@ -239,15 +271,7 @@ async fn one_flow(
             .await
     }
     .await;
-    (result.map(drop), flow_started.elapsed(), solana)
-}
-
-fn is_solana(wallets: Wallets, customer: usize) -> bool {
-    match wallets {
-        Wallets::Evm => false,
-        Wallets::Solana => true,
-        Wallets::Mixed => customer % 2 == 1,
-    }
+    (result.map(drop), flow_started.elapsed(), namespace)
 }
 
 /// Polls a future that completes without waiting (local signing never waits).
@@ -358,23 +382,22 @@ async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliErro
     let mut next_customer = 0;
     let mut latencies = Vec::with_capacity(args.customers);
     let mut failures = Vec::new();
-    let mut solana_flows = 0usize;
+    let mut flows_by_chain: BTreeMap<String, usize> = BTreeMap::new();
     loop {
         while next_customer < args.customers && tasks.len() < args.concurrency {
-            tasks.spawn(one_flow(
-                client.clone(),
-                next_customer,
-                is_solana(args.wallets, next_customer),
-            ));
+            // The wallet's key is made before the flow's clock starts (making keys is not
+            // onboarding).
+            let signer = wallet(&args.wallets.chain(next_customer))?;
+            tasks.spawn(one_flow(client.clone(), next_customer, signer));
             next_customer += 1;
         }
         let Some(joined) = tasks.join_next().await else {
             break;
         };
         match joined {
-            Ok((Ok(()), latency, solana)) => {
+            Ok((Ok(()), latency, namespace)) => {
                 latencies.push(latency);
-                solana_flows += usize::from(solana);
+                *flows_by_chain.entry(namespace).or_default() += 1;
             }
             Ok((Err(e), _, _)) => failures.push(e.to_string()),
             Err(e) => failures.push(format!("task failed: {e}")),
@@ -396,11 +419,23 @@ async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliErro
         .unwrap_or(1) as f64;
     // The crypto a flow cannot avoid: every request signed by the client and verified by the
     // sandbox, and two challenges (ownership, session key) signed and verified.
-    let evm_flows = flows - solana_flows;
+    let challenge_cost = |namespace: &str| {
+        costs
+            .challenge
+            .get(namespace)
+            .map_or(0.0, Duration::as_secs_f64)
+    };
     let crypto_total = costs.request.as_secs_f64() * requests as f64
         + 2.0
-            * (costs.evm_challenge.as_secs_f64() * evm_flows as f64
-                + costs.solana_challenge.as_secs_f64() * solana_flows as f64);
+            * flows_by_chain
+                .iter()
+                .map(|(namespace, n)| challenge_cost(namespace) * *n as f64)
+                .sum::<f64>();
+    let challenge_us: serde_json::Map<String, Value> = costs
+        .challenge
+        .iter()
+        .map(|(namespace, cost)| ((*namespace).to_owned(), json!(cost.as_secs_f64() * 1e6)))
+        .collect();
     let bound_secs = crypto_total / cores;
     let achieved = if elapsed.as_secs_f64() > 0.0 {
         bound_secs / elapsed.as_secs_f64()
@@ -425,10 +460,10 @@ async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliErro
         "requestsPerFlow": requests_per_flow,
         "replays": counters.replays,
         "faultsInjected": counters.faults_injected,
+        "flowsByChain": flows_by_chain,
         "cryptoUs": {
             "requestSignPlusVerify": costs.request.as_secs_f64() * 1e6,
-            "evmChallengeSignPlusVerify": costs.evm_challenge.as_secs_f64() * 1e6,
-            "solanaChallengeSignPlusVerify": costs.solana_challenge.as_secs_f64() * 1e6,
+            "challengeSignPlusVerify": challenge_us,
         },
         "cores": cores,
         "cryptoBoundSeconds": bound_secs,
@@ -463,12 +498,23 @@ async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliErro
             "  requests/flow   {requests_per_flow:.2} ({} replays, {} faults injected)",
             counters.replays, counters.faults_injected
         );
+        let challenges: Vec<String> = costs
+            .challenge
+            .iter()
+            .map(|(namespace, cost)| {
+                format!("{namespace} challenge {:.0} us", cost.as_secs_f64() * 1e6)
+            })
+            .collect();
         println!(
-            "  crypto per op   request sign+verify {:.0} us, EVM challenge {:.0} us, Solana challenge {:.0} us",
+            "  crypto per op   request sign+verify {:.0} us, {}",
             costs.request.as_secs_f64() * 1e6,
-            costs.evm_challenge.as_secs_f64() * 1e6,
-            costs.solana_challenge.as_secs_f64() * 1e6
+            challenges.join(", ")
         );
+        let by_chain: Vec<String> = flows_by_chain
+            .iter()
+            .map(|(namespace, n)| format!("{namespace} {n}"))
+            .collect();
+        println!("  flows by chain  {}", by_chain.join(", "));
         println!(
             "  crypto bound    {bound_secs:.2} s on {cores} cores; achieved / bound = {achieved:.2}"
         );

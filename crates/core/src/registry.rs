@@ -1,0 +1,511 @@
+//! The chain registry: from a CAIP-2 namespace to the code that parses, verifies and loads keys
+//! for it. Core names no chain here; each chain crate implements [`Chain`] and the programs that
+//! choose code by chain (the sandbox, the CLI, the bench) list the chains they support, one line
+//! each.
+
+use std::fmt;
+use std::sync::Arc;
+
+use zeroize::Zeroizing;
+
+use crate::{
+    AccountId, CaipError, ChainId, ChallengeSignature, ChallengeSigner, ChallengeVerifier,
+    SignatureScheme, VerifyError,
+};
+
+/// Everything chain-specific that chain-agnostic code needs, for one CAIP-2 namespace.
+///
+/// The verifier is the supertrait: [`ChallengeVerifier::verify`] of a chain refuses accounts of
+/// another namespace with [`VerifyError::UnsupportedNamespace`] (every chain crate does the same).
+pub trait Chain: ChallengeVerifier {
+    /// The CAIP-2 namespace, e.g. `eip155`.
+    fn namespace(&self) -> &'static str;
+
+    /// The shorthand the command line accepts for [`default_chain`](Self::default_chain), e.g.
+    /// `evm`.
+    fn shorthand(&self) -> &'static str;
+
+    /// The chain a shorthand stands for (the namespace's main network).
+    fn default_chain(&self) -> ChainId;
+
+    /// The chain's name in a Sign-In-with-X header line (`… with your <name> account:`), e.g.
+    /// `Ethereum` (EIP-4361) or `Solana` (CAIP-122).
+    fn siwx_name(&self) -> &'static str;
+
+    /// The scheme this chain's accounts sign challenges with.
+    fn scheme(&self) -> SignatureScheme;
+
+    /// Checks that `chain` (of this namespace) is one this chain crate signs for; the default
+    /// accepts every reference the CAIP-2 grammar allows.
+    fn check_chain(&self, chain: &ChainId) -> Result<(), CaipError> {
+        let _ = chain;
+        Ok(())
+    }
+
+    /// Parses `address` (in any input form the chain accepts) into the canonical account on
+    /// `chain`, with a typed error naming what was expected.
+    fn account(&self, chain: &ChainId, address: &str) -> Result<AccountId, CaipError> {
+        AccountId::new(chain.clone(), address)
+    }
+
+    /// An account on `chain` derived from `seed` by hashing (fixtures, the sandbox's contract
+    /// accounts): the same bytes always give the same account, and nobody holds its key.
+    fn derived_account(&self, chain: &ChainId, seed: &[u8]) -> Result<AccountId, CaipError>;
+
+    /// Other spellings of the account's address worth printing, as `(json_key, text)` pairs
+    /// (e.g. Tron's `addressHex`).
+    fn address_forms(&self, account: &AccountId) -> Vec<(&'static str, String)> {
+        let _ = account;
+        Vec::new()
+    }
+
+    /// The chain's key formats, when this build can load keys for it.
+    fn keys(&self) -> Option<&dyn KeyLoader> {
+        None
+    }
+}
+
+/// Options for [`KeyLoader::load`].
+#[derive(Clone, Copy, Default)]
+#[non_exhaustive]
+pub struct KeyOptions<'a> {
+    /// The password of an encrypted key file (keystore v3).
+    pub password: Option<&'a [u8]>,
+    /// Let the signer sign bytes shaped like a transaction (Solana's guard); chains without such
+    /// a guard ignore it.
+    pub allow_transaction_shaped: bool,
+}
+
+impl<'a> KeyOptions<'a> {
+    /// With the password of an encrypted key file.
+    pub fn with_password(mut self, password: Option<&'a [u8]>) -> Self {
+        self.password = password;
+        self
+    }
+
+    /// Lifting (or not) a chain's transaction-shape guard.
+    pub fn allow_transaction_shaped(mut self, allow: bool) -> Self {
+        self.allow_transaction_shaped = allow;
+        self
+    }
+}
+
+impl fmt::Debug for KeyOptions<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeyOptions")
+            .field("password", &self.password.map(|_| "<redacted>"))
+            .field("allow_transaction_shaped", &self.allow_transaction_shaped)
+            .finish()
+    }
+}
+
+/// A freshly generated key: its signer, and the text of the key file that holds it.
+pub struct NewKey {
+    /// The signer of the new key.
+    pub signer: Arc<dyn ChallengeSigner>,
+    /// The key file's text in the chain's usual format, ending in a newline.
+    pub key_file: Zeroizing<String>,
+}
+
+impl NewKey {
+    /// The new key's signer and its key file: `key_text` and a final newline, in a buffer sized
+    /// once (growing it could leave a copy of the key in freed memory).
+    pub fn new(signer: Arc<dyn ChallengeSigner>, key_text: &str) -> Self {
+        let mut key_file = Zeroizing::new(String::with_capacity(key_text.len() + 1));
+        key_file.push_str(key_text);
+        key_file.push('\n');
+        Self { signer, key_file }
+    }
+}
+
+impl fmt::Debug for NewKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewKey")
+            .field("signer", &self.signer)
+            .field("key_file", &"<redacted>")
+            .finish()
+    }
+}
+
+/// A chain's local key formats: loading a key file's text and making new keys.
+pub trait KeyLoader: Send + Sync + fmt::Debug {
+    /// A signer for `chain` from the text of a key file.
+    fn load(
+        &self,
+        chain: &ChainId,
+        text: &str,
+        options: KeyOptions<'_>,
+    ) -> Result<Arc<dyn ChallengeSigner>, KeyLoadError>;
+
+    /// A new random key on `chain`.
+    fn generate(&self, chain: &ChainId) -> Result<NewKey, KeyLoadError>;
+
+    /// What a key file for this chain holds, for messages (e.g. "the JSON array that
+    /// `solana-keygen new` writes").
+    fn key_file_hint(&self) -> &'static str;
+}
+
+/// Why a key could not be loaded. Never carries key material.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyLoadError {
+    /// The key file is encrypted and no password was given.
+    #[error("this is an encrypted key file: a password is required")]
+    PasswordRequired,
+    /// A password was given for a chain whose key files are never encrypted.
+    #[error("`{namespace}` key files are not encrypted: a password is not used")]
+    PasswordNotUsed {
+        /// The namespace.
+        namespace: &'static str,
+    },
+    /// The text looks like another chain's key.
+    #[error("{source}")]
+    WrongChain {
+        /// The chain crate's error, which says what the text looks like.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The key is invalid (the chain crate's error says why).
+    #[error(transparent)]
+    Invalid(Box<dyn std::error::Error + Send + Sync>),
+    /// The chain is not one of this namespace's.
+    #[error(transparent)]
+    Chain(#[from] CaipError),
+}
+
+/// A namespace no registered chain handles, or an id refused by its chain.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RegistryError {
+    /// No chain is registered for the namespace.
+    #[error("unsupported chain namespace `{namespace}`: expected one of {known}")]
+    UnknownNamespace {
+        /// The namespace that was given.
+        namespace: String,
+        /// The registered namespaces, e.g. "`eip155`, `solana`, `tron`".
+        known: String,
+    },
+    /// The chain or account id is invalid.
+    #[error(transparent)]
+    Caip(#[from] CaipError),
+}
+
+/// The chains a program supports, found by CAIP-2 namespace.
+///
+/// ```
+/// use chainsig_core::{ChainRegistry, RegistryError};
+///
+/// let registry = ChainRegistry::new(); // a program adds its chains with `.with(…)`
+/// assert!(matches!(
+///     registry.parse_chain("cosmos:cosmoshub-4"),
+///     Err(RegistryError::UnknownNamespace { .. })
+/// ));
+/// ```
+#[derive(Clone, Default)]
+pub struct ChainRegistry {
+    chains: Vec<Arc<dyn Chain>>,
+}
+
+impl ChainRegistry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers `chain`, replacing a chain of the same namespace.
+    pub fn with(mut self, chain: impl Chain + 'static) -> Self {
+        self.chains.retain(|c| c.namespace() != chain.namespace());
+        self.chains.push(Arc::new(chain));
+        self
+    }
+
+    /// The registered chains, in registration order.
+    pub fn chains(&self) -> impl Iterator<Item = &dyn Chain> {
+        self.chains.iter().map(|c| c.as_ref())
+    }
+
+    /// The chain of `namespace`.
+    pub fn get(&self, namespace: &str) -> Result<&dyn Chain, RegistryError> {
+        self.chains
+            .iter()
+            .find(|c| c.namespace() == namespace)
+            .map(|c| c.as_ref())
+            .ok_or_else(|| RegistryError::UnknownNamespace {
+                namespace: namespace.to_owned(),
+                known: self.known(),
+            })
+    }
+
+    /// The chain of `chain`'s namespace, once it has accepted the chain's reference.
+    pub fn for_chain(&self, chain: &ChainId) -> Result<&dyn Chain, RegistryError> {
+        let found = self.get(chain.namespace())?;
+        found.check_chain(chain)?;
+        Ok(found)
+    }
+
+    /// A chain from a shorthand (`evm`, …) or a CAIP-2 id of a registered namespace.
+    pub fn parse_chain(&self, text: &str) -> Result<ChainId, RegistryError> {
+        if let Some(chain) = self.chains.iter().find(|c| c.shorthand() == text) {
+            return Ok(chain.default_chain());
+        }
+        let chain: ChainId = text.parse()?;
+        self.for_chain(&chain)?;
+        Ok(chain)
+    }
+
+    /// An account on `chain` from an address in any form its chain accepts, canonicalized.
+    pub fn account(&self, chain: &ChainId, address: &str) -> Result<AccountId, RegistryError> {
+        Ok(self.for_chain(chain)?.account(chain, address)?)
+    }
+
+    /// A CAIP-10 account id of a registered namespace, with its address checked by its chain.
+    pub fn parse_account(&self, text: &str) -> Result<AccountId, RegistryError> {
+        let (chain, address) = text.rsplit_once(':').ok_or(CaipError::Malformed {
+            expected: "a CAIP-10 account id `namespace:reference:address`",
+        })?;
+        self.account(&chain.parse()?, address)
+    }
+
+    /// The registered namespaces, for messages: "`eip155`, `solana`".
+    pub fn known(&self) -> String {
+        let names: Vec<String> = self
+            .chains
+            .iter()
+            .map(|c| format!("`{}`", c.namespace()))
+            .collect();
+        if names.is_empty() {
+            "none (no chain is registered)".to_owned()
+        } else {
+            names.join(", ")
+        }
+    }
+
+    /// The shorthands, for messages: "`evm` (= eip155:1)".
+    pub fn shorthands(&self) -> String {
+        self.chains
+            .iter()
+            .map(|c| format!("`{}` (= {})", c.shorthand(), c.default_chain()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl ChallengeVerifier for ChainRegistry {
+    /// Verifies with the account's chain; an unregistered namespace is
+    /// [`VerifyError::UnsupportedNamespace`].
+    fn verify(
+        &self,
+        account: &AccountId,
+        message: &[u8],
+        signature: &ChallengeSignature,
+    ) -> Result<(), VerifyError> {
+        let chain = self.get(account.chain().namespace()).map_err(|_| {
+            VerifyError::UnsupportedNamespace {
+                namespace: account.chain().namespace().to_owned(),
+            }
+        })?;
+        chain.verify(account, message, signature)
+    }
+}
+
+impl fmt::Debug for ChainRegistry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.chains.iter().map(|c| c.namespace()))
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chain for tests: namespace `test`, accounts are any CAIP-10 address, and a signature
+    /// is valid when its bytes are the message's first 64 bytes.
+    #[derive(Debug)]
+    struct TestChain;
+
+    impl ChallengeVerifier for TestChain {
+        fn verify(
+            &self,
+            account: &AccountId,
+            message: &[u8],
+            signature: &ChallengeSignature,
+        ) -> Result<(), VerifyError> {
+            if account.chain().namespace() != "test" {
+                return Err(VerifyError::UnsupportedNamespace {
+                    namespace: account.chain().namespace().to_owned(),
+                });
+            }
+            if signature.as_bytes() == &message[..64.min(message.len())] {
+                Ok(())
+            } else {
+                Err(VerifyError::Mismatch {
+                    account: account.to_string(),
+                })
+            }
+        }
+    }
+
+    impl Chain for TestChain {
+        fn namespace(&self) -> &'static str {
+            "test"
+        }
+        fn shorthand(&self) -> &'static str {
+            "t"
+        }
+        fn default_chain(&self) -> ChainId {
+            "test:main".parse().unwrap_or_else(|_| unreachable!())
+        }
+        fn siwx_name(&self) -> &'static str {
+            "Test"
+        }
+        fn scheme(&self) -> SignatureScheme {
+            SignatureScheme::Ed25519
+        }
+        fn check_chain(&self, chain: &ChainId) -> Result<(), CaipError> {
+            if chain.reference() == "main" {
+                Ok(())
+            } else {
+                Err(CaipError::InvalidReference {
+                    namespace: "test",
+                    expected: "`main`",
+                })
+            }
+        }
+        fn derived_account(&self, chain: &ChainId, seed: &[u8]) -> Result<AccountId, CaipError> {
+            AccountId::new(chain.clone(), &hex::encode(seed))
+        }
+    }
+
+    fn registry() -> ChainRegistry {
+        ChainRegistry::new().with(TestChain)
+    }
+
+    #[test]
+    fn shorthands_and_ids_of_registered_namespaces_parse() {
+        let r = registry();
+        assert_eq!(r.parse_chain("t").unwrap().to_string(), "test:main");
+        assert_eq!(r.parse_chain("test:main").unwrap().to_string(), "test:main");
+        assert!(matches!(
+            r.parse_chain("test:other"),
+            Err(RegistryError::Caip(CaipError::InvalidReference { .. }))
+        ));
+        let err = r.parse_chain("eip155:1").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unsupported chain namespace `eip155`: expected one of `test`"
+        );
+        assert!(matches!(
+            r.parse_chain("nonsense"),
+            Err(RegistryError::Caip(_))
+        ));
+        assert_eq!(r.shorthands(), "`t` (= test:main)");
+    }
+
+    #[test]
+    fn accounts_are_checked_by_their_chain() {
+        let r = registry();
+        assert!(r.parse_account("test:main:abc").is_ok());
+        assert!(r.parse_account("test:other:abc").is_err());
+        assert!(matches!(
+            r.parse_account("eip155:1:0x0000000000000000000000000000000000000000"),
+            Err(RegistryError::UnknownNamespace { .. })
+        ));
+        assert!(r.parse_account("no-colon").is_err());
+    }
+
+    #[test]
+    fn verification_goes_to_the_accounts_chain() {
+        let r = registry();
+        let message = [7u8; 64];
+        let good = ChallengeSignature::new(SignatureScheme::Ed25519, message.to_vec()).unwrap();
+        let bad = ChallengeSignature::new(SignatureScheme::Ed25519, vec![8u8; 64]).unwrap();
+        let account: AccountId = "test:main:abc".parse().unwrap();
+        assert_eq!(r.verify(&account, &message, &good), Ok(()));
+        assert!(matches!(
+            r.verify(&account, &message, &bad),
+            Err(VerifyError::Mismatch { .. })
+        ));
+        let other: AccountId = "cosmos:hub:abc".parse().unwrap();
+        assert!(matches!(
+            r.verify(&other, &message, &good),
+            Err(VerifyError::UnsupportedNamespace { namespace }) if namespace == "cosmos"
+        ));
+        assert!(matches!(
+            ChainRegistry::new().verify(&account, &message, &good),
+            Err(VerifyError::UnsupportedNamespace { .. })
+        ));
+    }
+
+    #[test]
+    fn a_later_registration_replaces_the_namespace() {
+        let r = registry().with(TestChain);
+        assert_eq!(r.chains().count(), 1);
+        assert_eq!(format!("{r:?}"), "[\"test\"]");
+        assert_eq!(
+            ChainRegistry::new().known(),
+            "none (no chain is registered)"
+        );
+    }
+
+    #[test]
+    fn defaults_of_a_chain_that_overrides_nothing() {
+        let account: AccountId = "test:main:abc".parse().unwrap();
+        // TestChain overrides neither `address_forms` nor `keys`.
+        assert!(TestChain.address_forms(&account).is_empty());
+        assert!(TestChain.keys().is_none());
+        let chain: ChainId = "test:main".parse().unwrap();
+        assert_eq!(
+            TestChain.account(&chain, "abc").unwrap().to_string(),
+            "test:main:abc"
+        );
+    }
+
+    #[test]
+    fn key_options_set_what_they_say_and_hide_the_password() {
+        let options = KeyOptions::default()
+            .with_password(Some(b"hunter2"))
+            .allow_transaction_shaped(true);
+        assert_eq!(options.password, Some(&b"hunter2"[..]));
+        assert!(options.allow_transaction_shaped);
+        let debug = format!("{options:?}");
+        assert!(!debug.contains("hunter2"));
+        assert_eq!(
+            debug,
+            "KeyOptions { password: Some(\"<redacted>\"), allow_transaction_shaped: true }"
+        );
+        let none = KeyOptions::default();
+        assert_eq!(none.password, None);
+        assert!(!none.allow_transaction_shaped);
+    }
+
+    #[derive(Debug)]
+    struct NoSigner(AccountId);
+
+    #[async_trait::async_trait]
+    impl ChallengeSigner for NoSigner {
+        fn account(&self) -> &AccountId {
+            &self.0
+        }
+        fn scheme(&self) -> SignatureScheme {
+            SignatureScheme::Ed25519
+        }
+        async fn sign_challenge(
+            &self,
+            _: &crate::Challenge,
+        ) -> Result<ChallengeSignature, crate::SignerError> {
+            Err(crate::SignerError::Unsupported("test".into()))
+        }
+    }
+
+    #[test]
+    fn a_new_key_file_ends_in_a_newline_and_debug_hides_it() {
+        let signer = Arc::new(NoSigner("test:main:abc".parse().unwrap()));
+        let key = NewKey::new(signer, "s3cr3t");
+        assert_eq!(key.key_file.as_str(), "s3cr3t\n");
+        let debug = format!("{key:?}");
+        assert!(!debug.contains("s3cr3t"), "{debug}");
+        assert!(debug.starts_with("NewKey { signer: NoSigner("), "{debug}");
+        assert!(debug.ends_with("key_file: \"<redacted>\" }"), "{debug}");
+    }
+}

@@ -1,0 +1,115 @@
+//! The `solana` entry of the chain registry: Solana accounts, ed25519 verification and key files.
+
+use std::sync::Arc;
+
+use chainsig_core::{
+    AccountId, CaipError, Chain, ChainId, ChallengeSignature, ChallengeSigner, ChallengeVerifier,
+    KeyLoadError, KeyLoader, KeyOptions, NewKey, SignatureScheme, VerifyError,
+};
+use sha2::Digest as _;
+
+use crate::error::KeyError;
+use crate::local::LocalSolanaSigner;
+
+/// The `solana` namespace for a [`ChainRegistry`](chainsig_core::ChainRegistry): shorthand
+/// `solana` (mainnet-beta), base58 addresses, ed25519 `verify_strict`, solana-keygen and base58
+/// key files (the transaction-shape guard stays on unless the options lift it).
+///
+/// ```
+/// use chainsig_core::ChainRegistry;
+/// use chainsig_solana::SolanaChain;
+///
+/// let registry = ChainRegistry::new().with(SolanaChain);
+/// assert_eq!(
+///     registry.parse_chain("solana")?.to_string(),
+///     "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp"
+/// );
+/// # Ok::<(), chainsig_core::RegistryError>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SolanaChain;
+
+impl ChallengeVerifier for SolanaChain {
+    fn verify(
+        &self,
+        account: &AccountId,
+        message: &[u8],
+        signature: &ChallengeSignature,
+    ) -> Result<(), VerifyError> {
+        crate::verify(account, message, signature)
+    }
+}
+
+impl Chain for SolanaChain {
+    fn namespace(&self) -> &'static str {
+        "solana"
+    }
+
+    fn shorthand(&self) -> &'static str {
+        "solana"
+    }
+
+    fn default_chain(&self) -> ChainId {
+        ChainId::solana_mainnet()
+    }
+
+    fn siwx_name(&self) -> &'static str {
+        "Solana"
+    }
+
+    fn scheme(&self) -> SignatureScheme {
+        SignatureScheme::Ed25519
+    }
+
+    fn derived_account(&self, chain: &ChainId, seed: &[u8]) -> Result<AccountId, CaipError> {
+        let digest = sha2::Sha256::digest(seed);
+        let mut key = [0u8; 32];
+        key.copy_from_slice(&digest);
+        AccountId::from_solana_pubkey(chain.clone(), key)
+    }
+
+    fn keys(&self) -> Option<&dyn KeyLoader> {
+        Some(self)
+    }
+}
+
+fn load_error(err: KeyError) -> KeyLoadError {
+    match err {
+        err @ KeyError::LooksLikeOtherKey { .. } => KeyLoadError::WrongChain {
+            source: Box::new(err),
+        },
+        err => KeyLoadError::Invalid(Box::new(err)),
+    }
+}
+
+impl KeyLoader for SolanaChain {
+    fn load(
+        &self,
+        chain: &ChainId,
+        text: &str,
+        options: KeyOptions<'_>,
+    ) -> Result<Arc<dyn ChallengeSigner>, KeyLoadError> {
+        if options.password.is_some() {
+            return Err(KeyLoadError::PasswordNotUsed {
+                namespace: "solana",
+            });
+        }
+        let signer = LocalSolanaSigner::from_key_file_contents(text)
+            .and_then(|s| s.with_chain(chain.clone()))
+            .map_err(load_error)?
+            .allow_transaction_shaped(options.allow_transaction_shaped);
+        Ok(Arc::new(signer))
+    }
+
+    fn generate(&self, chain: &ChainId) -> Result<NewKey, KeyLoadError> {
+        let signer = LocalSolanaSigner::random()
+            .with_chain(chain.clone())
+            .map_err(load_error)?;
+        let text = signer.to_keypair_json();
+        Ok(NewKey::new(Arc::new(signer), &text))
+    }
+
+    fn key_file_hint(&self) -> &'static str {
+        "a Solana key file is the JSON array that `solana-keygen new` writes"
+    }
+}
