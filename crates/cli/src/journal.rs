@@ -223,11 +223,6 @@ impl Journal {
             }
             Some(end) => {
                 let mut lines = bytes.split(|b| *b == b'\n');
-                let entries = || {
-                    bytes[end + 1..]
-                        .split(|b| *b == b'\n')
-                        .filter_map(|line| serde_json::from_slice::<Entry>(line).ok())
-                };
                 match serde_json::from_slice::<Header>(lines.next().unwrap_or_default()) {
                     Ok(header) if header.journal != FORMAT => {
                         return Err(not_this_csv(
@@ -267,7 +262,7 @@ impl Journal {
                         ));
                     }
                 }
-                for entry in entries() {
+                for entry in lines.filter_map(|line| serde_json::from_slice::<Entry>(line).ok()) {
                     merge(&mut rows, entry);
                 }
                 // A torn last line gets its end now: appended to, it would make the next entry
@@ -377,6 +372,26 @@ mod tests {
     }
 
     #[test]
+    fn ids_learnt_earlier_are_carried_over() {
+        let (_dir, csv, path) = batch();
+        let journal = Journal::open(&path, &csv).unwrap();
+        journal.record(&entry("a", Stage::Started)).unwrap();
+        journal
+            .record(&Entry {
+                customer_id: Some("c-1".to_owned()),
+                account_id: Some("a-1".to_owned()),
+                ..entry("a", Stage::Account)
+            })
+            .unwrap();
+        journal.record(&entry("a", Stage::Failed)).unwrap();
+        drop(journal);
+        let row = Journal::open(&path, &csv).unwrap().row("a", "evm").unwrap();
+        assert_eq!(row.stage, Stage::Failed);
+        assert_eq!(row.customer_id.as_deref(), Some("c-1"));
+        assert_eq!(row.account_id.as_deref(), Some("a-1"));
+    }
+
+    #[test]
     fn the_first_wallet_and_currency_stay_bound() {
         let (_dir, csv, path) = batch();
         let journal = Journal::open(&path, &csv).unwrap();
@@ -438,6 +453,13 @@ mod tests {
                 "precious, no newline".to_owned(),
                 "not a chainsig batch journal",
             ),
+            (
+                format!(
+                    "{}\n",
+                    header_of(&csv).replace("\"journal\":1", "\"journal\":2")
+                ),
+                "is in format 2",
+            ),
         ] {
             std::fs::write(&path, &contents).unwrap();
             let error = Journal::open(&path, &csv).unwrap_err();
@@ -483,7 +505,10 @@ mod tests {
         std::fs::write(&target, "do not touch").unwrap();
         std::os::unix::fs::symlink(&target, &path).unwrap();
         let error = Journal::open(&path, &csv).unwrap_err();
-        assert!(error.to_string().contains("symbolic link"), "{error}");
+        assert!(
+            error.to_string().contains("is a symbolic link: refused"),
+            "{error}"
+        );
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "do not touch");
         // A dangling link: nothing is created at its target either.
         std::fs::remove_file(&target).unwrap();

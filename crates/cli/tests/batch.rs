@@ -521,6 +521,23 @@ fn an_account_id_planted_in_the_journal_is_checked_before_it_is_trusted() {
         );
     }
     assert_eq!(created(&sandbox), before);
+
+    // An account id the API does not know.
+    let mut unknown = a.clone();
+    unknown["accountId"] = "6f1c1a9e-0000-4000-8000-000000000000".into();
+    let mut text = std::fs::read_to_string(&journal).unwrap();
+    text.push_str(&format!("{unknown}\n"));
+    std::fs::write(&journal, text).unwrap();
+    let third = batch_command(&sandbox, "plant.csv", &[]).output().unwrap();
+    assert_eq!(third.status.code(), Some(1), "{}", all_text(&third));
+    let (rows, _) = rows_and_summary(&third.stdout);
+    let row = rows.iter().find(|r| r["line"] == 2).unwrap();
+    let error = row["error"].as_str().unwrap();
+    assert!(
+        error.contains("6f1c1a9e-0000-4000-8000-000000000000 for external id `plant-000` does not exist on the API"),
+        "{error}"
+    );
+    assert_eq!(created(&sandbox), before);
 }
 
 #[cfg(unix)]

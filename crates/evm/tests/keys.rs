@@ -138,6 +138,22 @@ fn a_hostile_keystore_is_refused_before_any_key_derivation() {
 }
 
 #[test]
+fn degenerate_scrypt_parameters_are_named() {
+    for (params, says) in [
+        (serde_json::json!({"n": 1, "r": 8, "p": 1}), "power of two"),
+        (serde_json::json!({"n": 4096, "r": 8, "p": 0}), "at least 1"),
+        (serde_json::json!({"n": 4096, "r": 0, "p": 1}), "at least 1"),
+    ] {
+        let file = with_kdf(SCRYPT, "scrypt", params.clone());
+        let err = LocalEvmSigner::from_keystore_json(&file, PASSWORD).unwrap_err();
+        assert!(
+            matches!(&err, KeyError::Keystore(m) if m.contains(says)),
+            "{params}: {err:?}"
+        );
+    }
+}
+
+#[test]
 fn bad_inputs_are_typed_errors() {
     type Case = (String, Option<&'static [u8]>, fn(&KeyError) -> bool);
     let cases: Vec<Case> = vec![

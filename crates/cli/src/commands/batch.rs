@@ -511,13 +511,8 @@ pub(crate) async fn run(
                 // Only for a row the journal knows (and has bound): a row that failed before
                 // its first entry leaves no trace.
                 let _ = journal.record(&Entry {
-                    line: row.line,
                     stage: Stage::Failed,
-                    customer_id: None,
-                    account_id: None,
                     error: Some(error.to_string()),
-                    wallet: None,
-                    currency: None,
                     ..started
                 });
             }
