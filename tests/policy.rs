@@ -333,7 +333,7 @@ async fn a_burst_over_the_rate_limit_is_refused() {
     assert_eq!(env.sandbox.counters().challenges_verified, 2);
 }
 
-/// The happy path under the shipped policy file, for every chain, with the audit in a file that
+/// The happy path under the shipped policy file, for every chain (EVM, Solana, Tron), with the audit in a file that
 /// holds no key.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_default_policy_file_onboards_every_chain() {
@@ -350,7 +350,13 @@ async fn the_default_policy_file_onboards_every_chain() {
     let evm = LocalEvmSigner::from_bytes(&evm_key).unwrap();
     let solana_seed = [0x22u8; 32];
     let solana = LocalSolanaSigner::from_seed(&solana_seed);
-    let wallets: [(&dyn ChallengeSigner, &[u8]); 2] = [(&evm, &evm_key), (&solana, &solana_seed)];
+    let tron_key = [0x44u8; 32];
+    let tron = chainsig::tron::LocalTronSigner::from_bytes(&tron_key).unwrap();
+    let wallets: [(&dyn ChallengeSigner, &[u8]); 3] = [
+        (&evm, &evm_key),
+        (&solana, &solana_seed),
+        (&tron, &tron_key),
+    ];
     for (i, (wallet, _)) in wallets.iter().enumerate() {
         let (_, account) = onboard_and_open(&env.client, *wallet, &format!("ok-{i}"), &options)
             .await
@@ -365,7 +371,7 @@ async fn the_default_policy_file_onboards_every_chain() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(events.len(), 6, "{text}");
+    assert_eq!(events.len(), 9, "{text}");
     for event in &events {
         assert_eq!(
             (event.verdict, event.outcome),
@@ -374,14 +380,16 @@ async fn the_default_policy_file_onboards_every_chain() {
         );
     }
     let kinds: Vec<_> = events.iter().map(|e| (e.purpose, e.kind)).collect();
-    assert_eq!(
-        kinds[..3],
-        [
-            (ChallengePurpose::CustomerOwnership, ChallengeKindName::Siwx),
-            (ChallengePurpose::AccountSessionKey, ChallengeKindName::Uuid),
-            (ChallengePurpose::AccountDeletion, ChallengeKindName::Uuid),
-        ]
-    );
+    for chain in kinds.chunks(3) {
+        assert_eq!(
+            chain,
+            [
+                (ChallengePurpose::CustomerOwnership, ChallengeKindName::Siwx),
+                (ChallengePurpose::AccountSessionKey, ChallengeKindName::Uuid),
+                (ChallengePurpose::AccountDeletion, ChallengeKindName::Uuid),
+            ]
+        );
+    }
     for (_, secret) in wallets {
         assert_eq!(
             find_secret(&text, secret),
