@@ -9,6 +9,7 @@
 //! | `solana` (default) | `solana`     | ed25519 signing and verification, Solana key formats           |
 //! | `api` (default)    | `api`        | the OffBlocks client and onboarding flows; `httpsig` with it   |
 //! | `sandbox`          | `sandbox`    | the local OffBlocks-compatible server                          |
+//! | `pkcs11`           | `pkcs11`     | keys in an HSM: PKCS#11 signers for every key kind             |
 
 pub use chainsig_core as core;
 pub use chainsig_core::{
@@ -30,3 +31,6 @@ pub use chainsig_httpsig as httpsig;
 
 #[cfg(feature = "sandbox")]
 pub use chainsig_sandbox as sandbox;
+
+#[cfg(feature = "pkcs11")]
+pub use chainsig_pkcs11 as pkcs11;

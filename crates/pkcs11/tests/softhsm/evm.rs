@@ -1,0 +1,140 @@
+//! The secp256k1 key as an EVM signer: the conformance kit, recovery to the address computed
+//! independently (alloy) from the token's `CKA_EC_POINT`, and generation inside the token.
+
+use std::sync::Arc;
+
+use alloy_primitives::{Address, Signature};
+use chainsig_core::testkit::{ConformanceOptions, run_conformance};
+use chainsig_core::{ChainId, Challenge, ChallengeSigner};
+use chainsig_evm::EvmVerifier;
+use chainsig_pkcs11::Pkcs11Secp256k1Key;
+use chainsig_pkcs11::cryptoki::object::{Attribute, AttributeType, ObjectClass};
+use libtest_mimic::Trial;
+
+use crate::fixture::{PIN, open, raw_session, run, uri};
+
+pub fn trials() -> Vec<Trial> {
+    vec![
+        Trial::test("evm::conformance_kit_passes_for_a_token_key", || {
+            run(conformance_kit())
+        }),
+        Trial::test(
+            "evm::signatures_recover_to_the_address_of_the_tokens_ec_point",
+            || run(recovers_to_ec_point_address()),
+        ),
+        Trial::test(
+            "evm::generated_keys_are_sensitive_and_not_extractable",
+            || run(generated_key_attributes()),
+        ),
+    ]
+}
+
+async fn conformance_kit() {
+    let token = open("evm", 4).await;
+    let key = Pkcs11Secp256k1Key::generate(&token, &uri("evm", "conformance"))
+        .await
+        .unwrap();
+    let signer: Arc<dyn ChallengeSigner> = Arc::new(key.evm_signer(ChainId::eip155(1)).unwrap());
+    let report = run_conformance(
+        signer,
+        &EvmVerifier,
+        &ConformanceOptions::default().secret(PIN),
+    )
+    .await
+    .unwrap_or_else(|f| panic!("{f}"));
+    assert!(report.passed.len() >= 5, "{report}");
+}
+
+/// The address from `CKA_EC_POINT`, read through a raw session and hashed by alloy.
+fn independent_address(label: &[u8]) -> Address {
+    let session = raw_session("evm");
+    let public = session
+        .find_objects(&[
+            Attribute::Class(ObjectClass::PUBLIC_KEY),
+            Attribute::Label(label.to_vec()),
+        ])
+        .unwrap();
+    assert_eq!(public.len(), 1);
+    let attributes = session
+        .get_attributes(public[0], &[AttributeType::EcPoint])
+        .unwrap();
+    let Some(Attribute::EcPoint(der)) = attributes.into_iter().next() else {
+        panic!("no CKA_EC_POINT");
+    };
+    // SoftHSM returns the DER OCTET STRING: 04 41 ‖ 04 ‖ x ‖ y.
+    assert_eq!(&der[..3], &[0x04, 0x41, 0x04]);
+    Address::from_raw_public_key(&der[3..])
+}
+
+async fn recovers_to_ec_point_address() {
+    let token = open("evm", 4).await;
+    let key = Pkcs11Secp256k1Key::generate(&token, &uri("evm", "recover"))
+        .await
+        .unwrap();
+    let expected = independent_address(b"recover");
+    assert_eq!(key.address(), expected.0.0);
+    let signer = key.evm_signer(ChainId::eip155(137)).unwrap();
+    assert_eq!(
+        signer.account().to_string(),
+        format!("eip155:137:{}", expected.to_checksum(None))
+    );
+    for message in [
+        b"x".to_vec(),
+        b"Sign in to OffBlocks".to_vec(),
+        (0u8..=255).collect::<Vec<u8>>(),
+        vec![0xa5; 4096],
+    ] {
+        let challenge = Challenge::from_bytes(message.clone()).unwrap();
+        let signature = signer.sign_challenge(&challenge).await.unwrap();
+        let bytes = signature.as_bytes();
+        assert_eq!(bytes.len(), 65);
+        assert!(bytes[64] == 27 || bytes[64] == 28);
+        let parsed = Signature::from_raw(bytes).unwrap();
+        // EIP-2: s in the lower half of the order.
+        assert!(parsed.normalize_s().is_none(), "high s");
+        let recovered = parsed.recover_address_from_msg(&message).unwrap();
+        assert_eq!(recovered, expected);
+    }
+}
+
+async fn generated_key_attributes() {
+    let token = open("evm", 4).await;
+    Pkcs11Secp256k1Key::generate(&token, &uri("evm", "attributes"))
+        .await
+        .unwrap();
+    let session = raw_session("evm");
+    let private = session
+        .find_objects(&[
+            Attribute::Class(ObjectClass::PRIVATE_KEY),
+            Attribute::Label(b"attributes".to_vec()),
+        ])
+        .unwrap();
+    assert_eq!(private.len(), 1);
+    let attributes = session
+        .get_attributes(
+            private[0],
+            &[
+                AttributeType::Sensitive,
+                AttributeType::Extractable,
+                AttributeType::Token,
+                AttributeType::Private,
+                AttributeType::Sign,
+            ],
+        )
+        .unwrap();
+    for attribute in &attributes {
+        match attribute {
+            Attribute::Sensitive(v) => assert!(*v),
+            Attribute::Extractable(v) => assert!(!*v),
+            Attribute::Token(v) | Attribute::Private(v) | Attribute::Sign(v) => assert!(*v),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(attributes.len(), 5);
+    // The private scalar cannot be read out.
+    let value = session.get_attributes(private[0], &[AttributeType::Value]);
+    assert!(
+        !matches!(value.as_deref(), Ok([Attribute::Value(v)]) if !v.is_empty()),
+        "CKA_VALUE was readable"
+    );
+}
