@@ -18,7 +18,7 @@ pub use module::MODULE_ENV;
 pub use pin::PinSource;
 pub use request_key::Pkcs11P384Key;
 pub use solana::Pkcs11Ed25519Key;
-pub use token::{DEFAULT_POOL_SIZE, DEFAULT_TIMEOUT, Pkcs11Token, TokenBuilder};
+pub use token::{DEFAULT_POOL_SIZE, Pkcs11Token, TokenBuilder};
 pub use uri::{KeyUri, ObjectType};
 
 /// Re-exported so that callers name the same PKCS#11 binding version (tests, tools).

@@ -21,9 +21,6 @@ use crate::uri::KeyUri;
 /// Sessions opened at most at once on a token, unless [`TokenBuilder::pool_size`] says otherwise.
 pub const DEFAULT_POOL_SIZE: usize = 4;
 
-/// How long one token call may take, unless [`TokenBuilder::timeout`] says otherwise.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-
 /// Opens a [`Pkcs11Token`]: where the module and the PIN come from, how many sessions, how long
 /// to wait.
 ///
@@ -35,7 +32,7 @@ pub struct TokenBuilder {
     module: Option<PathBuf>,
     pin: Option<PinSource>,
     pool_size: usize,
-    timeout: Duration,
+    timeout: Option<Duration>,
 }
 
 impl Default for TokenBuilder {
@@ -44,7 +41,7 @@ impl Default for TokenBuilder {
             module: None,
             pin: None,
             pool_size: DEFAULT_POOL_SIZE,
-            timeout: DEFAULT_TIMEOUT,
+            timeout: None,
         }
     }
 }
@@ -72,12 +69,15 @@ impl TokenBuilder {
         self
     }
 
-    /// How long one token call may take before it fails with [`Pkcs11Error::Timeout`] (default
-    /// [`DEFAULT_TIMEOUT`]). The call itself cannot be cancelled: its session returns to the pool
-    /// when the token answers.
+    /// How long one token call may take before it fails with [`Pkcs11Error::Timeout`] (default:
+    /// no limit of chainsig's own; the vendor's module has its own network timeouts). The call
+    /// itself cannot be cancelled: its session returns to the pool when the token answers.
+    ///
+    /// The limit uses tokio's timer: the runtime must be built with `enable_time` (or
+    /// `enable_all`), which a runtime without a timer would otherwise turn into a panic.
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
         self
     }
 
@@ -192,7 +192,7 @@ struct Inner {
     idle: Mutex<Vec<Session>>,
     permits: Arc<Semaphore>,
     pool_size: usize,
-    timeout: Duration,
+    timeout: Option<Duration>,
 }
 
 impl Inner {
@@ -276,17 +276,22 @@ impl Pkcs11Token {
             }
             result
         });
-        match tokio::time::timeout(self.inner.timeout, task).await {
-            Ok(Ok(result)) => result,
-            Ok(Err(join)) => Err(Pkcs11Error::Join {
-                uri: uri.to_owned(),
-                reason: join.to_string(),
-            }),
-            Err(_) => Err(Pkcs11Error::Timeout {
-                uri: uri.to_owned(),
-                after: self.inner.timeout,
-            }),
-        }
+        let joined = match self.inner.timeout {
+            Some(limit) => match tokio::time::timeout(limit, task).await {
+                Ok(joined) => joined,
+                Err(_) => {
+                    return Err(Pkcs11Error::Timeout {
+                        uri: uri.to_owned(),
+                        after: limit,
+                    });
+                }
+            },
+            None => task.await,
+        };
+        joined.map_err(|join| Pkcs11Error::Join {
+            uri: uri.to_owned(),
+            reason: join.to_string(),
+        })?
     }
 
     /// Checks that the token answers and the pool's session is logged in.

@@ -26,6 +26,10 @@ pub fn trials() -> Vec<Trial> {
             "evm::generated_keys_are_sensitive_and_not_extractable",
             || run(generated_key_attributes()),
         ),
+        Trial::test(
+            "evm::a_current_thread_runtime_without_timers_signs_too",
+            without_timers,
+        ),
     ]
 }
 
@@ -137,4 +141,21 @@ async fn generated_key_attributes() {
         !matches!(value.as_deref(), Ok([Attribute::Value(v)]) if !v.is_empty()),
         "CKA_VALUE was readable"
     );
+}
+
+/// What the CLI does: a bare current-thread runtime (no timer, no I/O driver).
+fn without_timers() -> Result<(), libtest_mimic::Failed> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let token = open("evm", 1).await;
+        let key = Pkcs11Secp256k1Key::generate(&token, &uri("evm", "no-timers"))
+            .await
+            .unwrap();
+        let signer = key.evm_signer(ChainId::eip155(1)).unwrap();
+        let challenge = Challenge::from_bytes(b"bare runtime".to_vec()).unwrap();
+        signer.sign_challenge(&challenge).await.unwrap();
+    });
+    Ok(())
 }
