@@ -14,6 +14,19 @@ use crate::error::CliError;
 
 pub(crate) fn run(args: KeygenArgs) -> Result<ExitCode, CliError> {
     let chain = args.chain.chain;
+    let out = match (args.out, &args.key_uri) {
+        (Some(out), _) => out,
+        (None, Some(uri)) => {
+            let account = crate::hsm::keygen(&chain, uri)?;
+            super::print_json(&json!({
+                "account": account.to_string(),
+                "address": account.address(),
+                "keyUri": uri,
+            }));
+            return Ok(ExitCode::SUCCESS);
+        }
+        (None, None) => return Err(CliError::input("give --out PATH or --key-uri PKCS11_URI")),
+    };
     let (account, contents): (_, Zeroizing<String>) = match family(&chain) {
         Family::Evm => {
             let signer = LocalEvmSigner::random()
@@ -31,11 +44,11 @@ pub(crate) fn run(args: KeygenArgs) -> Result<ExitCode, CliError> {
             )
         }
     };
-    write_new_private_file(&args.out, contents.as_bytes())?;
+    write_new_private_file(&out, contents.as_bytes())?;
     super::print_json(&json!({
         "account": account.to_string(),
         "address": account.address(),
-        "keyFile": args.out.display().to_string(),
+        "keyFile": out.display().to_string(),
     }));
     Ok(ExitCode::SUCCESS)
 }
