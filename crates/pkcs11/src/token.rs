@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -116,6 +117,7 @@ impl TokenBuilder {
                 module,
                 idle: Mutex::new(Vec::with_capacity(pool_size)),
                 permits: Arc::new(Semaphore::new(pool_size)),
+                open: AtomicUsize::new(0),
                 pool_size,
                 timeout,
             });
@@ -191,6 +193,8 @@ struct Inner {
     module: PathBuf,
     idle: Mutex<Vec<Session>>,
     permits: Arc<Semaphore>,
+    /// Sessions open now (idle or in use).
+    open: AtomicUsize,
     pool_size: usize,
     timeout: Option<Duration>,
 }
@@ -205,7 +209,10 @@ impl Inner {
             .open_rw_session(self.slot)
             .map_err(|e| from_cryptoki(&self.uri, "C_OpenSession", e))?;
         match session.login(UserType::User, Some(&self.pin)) {
-            Ok(()) | Err(Error::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => Ok(session),
+            Ok(()) | Err(Error::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {
+                self.open.fetch_add(1, Ordering::Relaxed);
+                Ok(session)
+            }
             Err(e) => Err(from_cryptoki(&self.uri, "C_Login", e)),
         }
     }
@@ -243,6 +250,12 @@ impl Pkcs11Token {
         self.inner.pool_size
     }
 
+    /// The number of sessions open now, idle or in use (sessions are opened on demand, up to
+    /// [`pool_size`](Self::pool_size), and dropped when the token reports them lost).
+    pub fn open_sessions(&self) -> usize {
+        self.inner.open.load(Ordering::Relaxed)
+    }
+
     /// Runs `op` with a logged-in session on a blocking thread. Errors are named after `uri`
     /// (the key's, for messages).
     pub(crate) async fn run<T, F>(&self, uri: &str, op: F) -> Result<T, Pkcs11Error>
@@ -271,7 +284,11 @@ impl Pkcs11Token {
                 None => inner.open_session()?,
             };
             let result = op(&session);
-            if !matches!(result, Err(Pkcs11Error::TokenRemoved { .. })) {
+            if matches!(result, Err(Pkcs11Error::TokenRemoved { .. })) {
+                // Lost with the token: closed (as far as the module still can) and forgotten.
+                drop(session);
+                inner.open.fetch_sub(1, Ordering::Relaxed);
+            } else {
                 inner.put_back(session);
             }
             result
