@@ -102,9 +102,9 @@ pub(crate) fn curve_of(params: &[u8]) -> NamedCurve {
 /// tokens return the bare point. Returns the bare point when it has `curve`'s length.
 pub(crate) fn point_of(ec_point: &[u8], curve: Curve) -> Option<&[u8]> {
     let len = curve.point_len();
+    // Every point here is shorter than 128 bytes: a short-form DER length.
     let unwrapped = match ec_point {
-        [0x04, n, rest @ ..] if usize::from(*n) == rest.len() && *n < 0x80 => Some(rest),
-        [0x04, 0x81, n, rest @ ..] if usize::from(*n) == rest.len() && *n >= 0x80 => Some(rest),
+        [0x04, n, rest @ ..] if usize::from(*n) == rest.len() => Some(rest),
         _ => None,
     };
     match unwrapped {
@@ -144,6 +144,11 @@ mod tests {
             "P-256 (prime256v1)"
         );
         assert_eq!(curve_of(b"\x13\x0acurve25519").to_string(), "curve25519");
+        // A string that is not a plain name is shown as bytes, not echoed.
+        assert_eq!(
+            curve_of(b"\x13\x03a\nb").to_string(),
+            "the curve of parameters 1303610a62"
+        );
         assert_eq!(
             curve_of(&[0x30, 0x00]).to_string(),
             "the curve of parameters 3000"
@@ -171,7 +176,10 @@ mod tests {
         let wrapped: Vec<u8> = [&[0x04, 97][..], &p384].concat();
         assert_eq!(point_of(&wrapped, Curve::P384), Some(&p384[..]));
         assert_eq!(point_of(&wrapped, Curve::Secp256k1), None);
-        // Long-form DER length (a 200-byte point does not fit any curve here).
+        // A DER length that is not the content's: neither wrapped nor bare.
+        let lying: Vec<u8> = [&[0x04, 0x10][..], &k1].concat();
+        assert_eq!(point_of(&lying, Curve::Secp256k1), None);
+        // A long-form DER length (no point here is that long).
         let long: Vec<u8> = [&[0x04, 0x81, 200][..], &[0u8; 200]].concat();
         assert_eq!(point_of(&long, Curve::P384), None);
     }

@@ -126,6 +126,22 @@ mod tests {
     }
 
     #[test]
+    fn debug_names_the_source_not_the_pin() {
+        assert_eq!(
+            format!("{:?}", PinSource::Env("HSM_PIN".into())),
+            "Env(\"HSM_PIN\")"
+        );
+        assert_eq!(
+            format!("{:?}", PinSource::File("/run/pin".into())),
+            "File(\"/run/pin\")"
+        );
+        assert_eq!(
+            format!("{:?}", PinSource::Value("1234".to_owned().into())),
+            "Value(<redacted>)"
+        );
+    }
+
+    #[test]
     fn uri_pin_sources() {
         for value in ["file:/run/pin", "file:///run/pin", "/run/pin"] {
             assert!(

@@ -491,6 +491,11 @@ mod tests {
         );
         assert_eq!(uri.module_name(), Some("softhsm2"));
         assert_eq!(uri.token(), None);
+        assert_eq!(uri.serial(), None);
+        assert_eq!(
+            format!("{uri:?}"),
+            "KeyUri(pkcs11:object=k;slot-id=7?module-path=/usr/lib/p11.so&module-name=softhsm2)"
+        );
     }
 
     #[test]
@@ -548,6 +553,20 @@ mod tests {
                 UriError::NotPrivateKey { found: "cert" },
             ),
             (
+                "pkcs11:object=a;type=public",
+                UriError::NotPrivateKey { found: "public" },
+            ),
+            (
+                "pkcs11:type=secret-key",
+                UriError::NotPrivateKey {
+                    found: "secret-key",
+                },
+            ),
+            (
+                "pkcs11:type=data",
+                UriError::NotPrivateKey { found: "data" },
+            ),
+            (
                 "pkcs11:object=a;type=key",
                 UriError::InvalidValue {
                     attribute: "type".into(),
@@ -601,6 +620,26 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(&text.parse::<KeyUri>().unwrap_err(), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn the_builder_and_the_token_part() {
+        let uri = KeyUri::new()
+            .with_token("custody")
+            .with_object("customer-42")
+            .with_id(vec![0x2a])
+            .private()
+            .with_module_path("/usr/lib/p11.so")
+            .with_pin_source(PinSource::File("/run/pin".into()));
+        assert_eq!(
+            uri.to_string(),
+            "pkcs11:token=custody;object=customer-42;id=%2A;type=private?module-path=/usr/lib/p11.so&pin-source=file:/run/pin"
+        );
+        assert_eq!(
+            uri.token_part().to_string(),
+            "pkcs11:token=custody?module-path=/usr/lib/p11.so&pin-source=file:/run/pin"
+        );
+        assert_eq!(KeyUri::new().to_string(), "pkcs11:");
     }
 
     #[test]
