@@ -174,9 +174,15 @@ fn lookup(
         (None, Some(label)) => public.push(Attribute::Label(label)),
         (None, None) => {}
     }
-    let mut candidates = session
-        .find_objects(&public)
-        .map_err(|e| from_cryptoki(uri, "C_FindObjects", e))?;
+    // Without an id or a label to match, any public key of the type could be another key's:
+    // only the private key's own CKA_EC_POINT is trusted then.
+    let mut candidates = if public.len() > 2 {
+        session
+            .find_objects(&public)
+            .map_err(|e| from_cryptoki(uri, "C_FindObjects", e))?
+    } else {
+        Vec::new()
+    };
     // Some tokens keep CKA_EC_POINT on the private key as well: the last resort.
     candidates.push(handle);
     for candidate in candidates {

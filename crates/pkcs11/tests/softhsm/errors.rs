@@ -116,6 +116,19 @@ async fn missing_token() {
         text.contains("errors"),
         "the tokens present are listed: {text}"
     );
+    // A slot id that names no slot, with a token label that exists: no match either.
+    let wrong_slot: KeyUri = format!(
+        "pkcs11:token=errors;slot-id=987654321?module-path={}",
+        module().display()
+    )
+    .parse()
+    .unwrap();
+    let err = Pkcs11Token::builder()
+        .pin(PinSource::Value(PIN.to_owned().into()))
+        .open(&wrong_slot)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Pkcs11Error::TokenNotFound { .. }), "{err:?}");
 }
 
 async fn missing_and_ambiguous_keys() {
@@ -178,7 +191,10 @@ async fn wrong_type_or_curve() {
     let err = Pkcs11Ed25519Key::open(&token, &uri("errors", "a-k1-key"))
         .await
         .unwrap_err();
-    assert!(matches!(err, Pkcs11Error::WrongKeyType { .. }), "{err:?}");
+    assert!(
+        matches!(&err, Pkcs11Error::WrongKeyType { found, .. } if found == "CKK_EC (Weierstrass curve)"),
+        "{err:?}"
+    );
     let err = Pkcs11Secp256k1Key::open(&token, &uri("errors", "a-p384-key"))
         .await
         .unwrap_err();
@@ -235,6 +251,16 @@ async fn pin_never_shown() {
     )
     .parse()
     .unwrap();
+    assert!(
+        token.uri().starts_with("pkcs11:token=errors"),
+        "{}",
+        token.uri()
+    );
+    assert!(format!("{token:?}").contains("token=errors"), "{token:?}");
+    assert!(
+        format!("{key:?}").contains(&chainsig_core::to_eip55(&key.address())),
+        "{key:?}"
+    );
     for text in [
         format!("{token:?}"),
         format!("{key:?}"),

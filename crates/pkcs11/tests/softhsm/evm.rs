@@ -8,7 +8,7 @@ use chainsig_core::testkit::{ConformanceOptions, run_conformance};
 use chainsig_core::{ChainId, Challenge, ChallengeSigner};
 use chainsig_evm::EvmVerifier;
 use chainsig_pkcs11::Pkcs11Secp256k1Key;
-use chainsig_pkcs11::cryptoki::object::{Attribute, AttributeType, ObjectClass};
+use chainsig_pkcs11::cryptoki::object::{Attribute, AttributeType, KeyType, ObjectClass};
 use libtest_mimic::Trial;
 
 use crate::fixture::{PIN, open, raw_session, run, uri};
@@ -30,6 +30,9 @@ pub fn trials() -> Vec<Trial> {
             "evm::a_current_thread_runtime_without_timers_signs_too",
             without_timers,
         ),
+        Trial::test("evm::the_public_key_is_found_by_id_else_by_label", || {
+            run(public_key_by_id_or_label())
+        }),
     ]
 }
 
@@ -77,6 +80,10 @@ async fn recovers_to_ec_point_address() {
         .unwrap();
     let expected = independent_address(b"recover");
     assert_eq!(key.address(), expected.0.0);
+    assert_eq!(
+        Address::from_raw_public_key(&key.public_key()[1..]),
+        expected
+    );
     let signer = key.evm_signer(ChainId::eip155(137)).unwrap();
     assert_eq!(
         signer.account().to_string(),
@@ -158,4 +165,59 @@ fn without_timers() -> Result<(), libtest_mimic::Failed> {
         signer.sign_challenge(&challenge).await.unwrap();
     });
     Ok(())
+}
+
+/// Imports a secp256k1 key pair: the private key labelled `private_label`, the public key
+/// `public_label`, both with `id` (none when empty). Returns the address k256 derives.
+fn import_k1(scalar: [u8; 32], private_label: &str, public_label: &str, id: &[u8]) -> Address {
+    let session = raw_session("evm");
+    let secret = k256::ecdsa::SigningKey::from_slice(&scalar).unwrap();
+    let point = secret.verifying_key().to_encoded_point(false);
+    let params = vec![0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x0a];
+    let mut private = vec![
+        Attribute::Class(ObjectClass::PRIVATE_KEY),
+        Attribute::KeyType(KeyType::EC),
+        Attribute::Token(true),
+        Attribute::Private(true),
+        Attribute::Sensitive(true),
+        Attribute::Sign(true),
+        Attribute::EcParams(params.clone()),
+        Attribute::Value(scalar.to_vec()),
+        Attribute::Label(private_label.as_bytes().to_vec()),
+    ];
+    let mut public = vec![
+        Attribute::Class(ObjectClass::PUBLIC_KEY),
+        Attribute::KeyType(KeyType::EC),
+        Attribute::Token(true),
+        Attribute::Verify(true),
+        Attribute::EcParams(params),
+        Attribute::EcPoint([&[0x04, 0x41][..], point.as_bytes()].concat()),
+        Attribute::Label(public_label.as_bytes().to_vec()),
+    ];
+    if !id.is_empty() {
+        private.push(Attribute::Id(id.to_vec()));
+        public.push(Attribute::Id(id.to_vec()));
+    }
+    session.create_object(&private).unwrap();
+    session.create_object(&public).unwrap();
+    Address::from_raw_public_key(&point.as_bytes()[1..])
+}
+
+async fn public_key_by_id_or_label() {
+    let token = open("evm", 2).await;
+    // Decoys: other public keys on the token, which a lookup by type alone could take.
+    import_k1([0x51; 32], "decoy-1", "decoy-1", b"decoy-1");
+    import_k1([0x52; 32], "decoy-2", "decoy-2", b"");
+    // Same id, different labels (as some tools write them): matched by id.
+    let by_id = import_k1([0x53; 32], "by-id", "by-id-public", b"shared-id");
+    let key = Pkcs11Secp256k1Key::open(&token, &uri("evm", "by-id"))
+        .await
+        .unwrap();
+    assert_eq!(Address::from(key.address()), by_id);
+    // No id at all: matched by label.
+    let by_label = import_k1([0x54; 32], "by-label", "by-label", b"");
+    let key = Pkcs11Secp256k1Key::open(&token, &uri("evm", "by-label"))
+        .await
+        .unwrap();
+    assert_eq!(Address::from(key.address()), by_label);
 }
