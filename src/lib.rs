@@ -10,6 +10,7 @@
 //! | `tron` (default)   | `tron`       | TIP-191 (TronWeb `signMessageV2`), Tron addresses and keys     |
 //! | `api` (default)    | `api`        | the OffBlocks client and onboarding flows; `httpsig` with it   |
 //! | `sandbox`          | `sandbox`    | the local OffBlocks-compatible server                          |
+//! | `pkcs11`           | `pkcs11`     | keys in an HSM: PKCS#11 signers for every key kind             |
 
 mod chains;
 
@@ -42,3 +43,6 @@ pub use chainsig_httpsig as httpsig;
 
 #[cfg(feature = "sandbox")]
 pub use chainsig_sandbox as sandbox;
+
+#[cfg(feature = "pkcs11")]
+pub use chainsig_pkcs11 as pkcs11;

@@ -38,6 +38,15 @@ pub(crate) struct ApiArgs {
     /// The P-384 request-signing key (PEM) [env: OFFBLOCKS_SIGNING_KEY_FILE].
     #[arg(long, value_name = "PATH", global = true)]
     pub(crate) signing_key_file: Option<PathBuf>,
+    /// The P-384 request-signing key in a PKCS#11 token, instead of a file
+    /// [env: OFFBLOCKS_SIGNING_KEY_URI].
+    #[arg(
+        long,
+        value_name = "PKCS11_URI",
+        global = true,
+        conflicts_with = "signing_key_file"
+    )]
+    pub(crate) signing_key_uri: Option<String>,
     /// The registered key's id; without it the key is registered first [env: OFFBLOCKS_KEY_ID].
     #[arg(long, value_name = "ID", global = true)]
     pub(crate) key_id: Option<String>,
@@ -117,8 +126,17 @@ impl ApiArgs {
     async fn build(&self, quiet: bool, always_register: bool) -> Result<Client, CliError> {
         let base_url = self.base_url()?;
         let (api_key, api_secret) = self.credentials()?;
-        let (key, _) = self.signing_key()?;
-        let public_key = key.public_key_pem();
+        let (key, public_key): (
+            std::sync::Arc<dyn chainsig_httpsig::RequestSigningKey>,
+            String,
+        ) = match env_or(&self.signing_key_uri, "OFFBLOCKS_SIGNING_KEY_URI") {
+            Some(uri) if self.signing_key_file.is_none() => crate::hsm::request_key(&uri)?,
+            _ => {
+                let (key, _) = self.signing_key()?;
+                let pem = key.public_key_pem();
+                (std::sync::Arc::new(key), pem)
+            }
+        };
         let key_id = if always_register {
             None
         } else {
@@ -127,7 +145,7 @@ impl ApiArgs {
         let mut builder = Client::builder()
             .base_url(base_url)
             .credentials(api_key, api_secret)
-            .signing_key(key);
+            .shared_signing_key(key);
         if let Some(id) = &key_id {
             builder = builder.key_id(id);
         }

@@ -39,6 +39,8 @@ pub(crate) struct Cli {
     pub(crate) json: bool,
     #[command(flatten)]
     pub(crate) api: crate::api_config::ApiArgs,
+    #[command(flatten)]
+    pub(crate) hsm: crate::hsm::HsmArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,6 +125,10 @@ pub(crate) struct KeySource {
     /// Environment variable holding the key, in the same formats as --key-file.
     #[arg(long, value_name = "VAR")]
     pub(crate) key_env: Option<String>,
+    /// A key in a PKCS#11 token (RFC 7512), e.g. pkcs11:token=custody;object=customer-42;type=private
+    /// (module: --pkcs11-module; PIN: --pin-env or --pin-file, or the URI's pin-source).
+    #[arg(long, value_name = "PKCS11_URI")]
+    pub(crate) key_uri: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -135,12 +141,17 @@ pub(crate) struct KeyArgs {
 }
 
 #[derive(Debug, Args)]
+#[group(id = "keygen_target", required = true, multiple = false, args = ["out", "key_uri"])]
 pub(crate) struct KeygenArgs {
     #[command(flatten)]
     pub(crate) chain: ChainArg,
     /// Where to write the new key file.
     #[arg(long, value_name = "PATH")]
-    pub(crate) out: PathBuf,
+    pub(crate) out: Option<PathBuf>,
+    /// Generate the key inside a PKCS#11 token instead (sensitive, not extractable), labelled by
+    /// the URI's object=.
+    #[arg(long, value_name = "PKCS11_URI")]
+    pub(crate) key_uri: Option<String>,
 }
 
 #[derive(Debug, Args)]

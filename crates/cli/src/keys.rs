@@ -35,6 +35,9 @@ pub(crate) fn load_signer(
     args: &KeyArgs,
     allow_transaction_shaped: bool,
 ) -> Result<Arc<dyn ChallengeSigner>, CliError> {
+    if let Some(uri) = &args.source.key_uri {
+        return crate::hsm::load_signer(chain, uri, allow_transaction_shaped);
+    }
     let loader = key_loader(chain)?;
     let (text, origin) = key_text(args)?;
     let password = match &args.password_env {
@@ -72,10 +75,14 @@ pub(crate) fn load_signer_file(
     chain: &ChainId,
     path: &std::path::Path,
 ) -> Result<Arc<dyn ChallengeSigner>, CliError> {
+    if let Some(uri) = path.to_str().filter(|p| crate::hsm::is_key_uri(p)) {
+        return crate::hsm::load_signer(chain, uri, false);
+    }
     let args = KeyArgs {
         source: crate::cli::KeySource {
             key_file: Some(path.to_path_buf()),
             key_env: None,
+            key_uri: None,
         },
         password_env: None,
     };

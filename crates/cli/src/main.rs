@@ -8,6 +8,7 @@ mod chain;
 mod cli;
 mod commands;
 mod error;
+mod hsm;
 mod input;
 mod journal;
 mod keys;

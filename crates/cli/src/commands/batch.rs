@@ -167,7 +167,12 @@ fn read_rows(csv: &Path) -> Result<Vec<Result<Row, BadRow>>, CliError> {
                 line,
                 external_id: external_id.clone(),
                 chain,
-                key_file: base.join(key_file),
+                // A `pkcs11:` URI names a key in a token, not a file next to the CSV.
+                key_file: if crate::hsm::is_key_uri(&key_file) {
+                    std::path::PathBuf::from(key_file)
+                } else {
+                    base.join(key_file)
+                },
                 currency,
             })
         })();

@@ -11,13 +11,24 @@ use crate::keys::key_loader;
 
 pub(crate) fn run(args: KeygenArgs) -> Result<ExitCode, CliError> {
     let chain = args.chain.chain;
+    let out = match (args.out, &args.key_uri) {
+        (Some(out), _) => out,
+        (None, Some(uri)) => {
+            let account = crate::hsm::keygen(&chain, uri)?;
+            let mut out = super::address::account_json(chain_of(&chain)?, &account);
+            out["keyUri"] = Value::from(uri.to_string());
+            super::print_json(&out);
+            return Ok(ExitCode::SUCCESS);
+        }
+        (None, None) => return Err(CliError::input("give --out PATH or --key-uri PKCS11_URI")),
+    };
     let new_key = key_loader(&chain)?
         .generate(&chain)
         .map_err(|e| CliError::input(e.to_string()))?;
-    write_new_private_file(&args.out, new_key.key_file.as_bytes())?;
-    let mut out = super::address::account_json(chain_of(&chain)?, new_key.signer.account());
-    out["keyFile"] = Value::from(args.out.display().to_string());
-    super::print_json(&out);
+    write_new_private_file(&out, new_key.key_file.as_bytes())?;
+    let mut json = super::address::account_json(chain_of(&chain)?, new_key.signer.account());
+    json["keyFile"] = Value::from(out.display().to_string());
+    super::print_json(&json);
     Ok(ExitCode::SUCCESS)
 }
 

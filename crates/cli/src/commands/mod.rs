@@ -18,6 +18,7 @@ use crate::error::CliError;
 
 /// Runs the parsed command; the exit code on success may still be 1 (`verify` of a bad signature).
 pub(crate) fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    crate::hsm::configure(&cli.hsm);
     match cli.command {
         Command::Keygen(args) => keygen::run(args),
         Command::Address(args) => address::run(args),

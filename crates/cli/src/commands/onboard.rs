@@ -27,8 +27,11 @@ pub(crate) struct OnboardArgs {
     #[arg(long, value_parser = parse_chain, value_name = "CHAIN", required_unless_present = "batch")]
     pub(crate) chain: Option<ChainId>,
     /// The customer's wallet key file (EVM 0x-hex, Solana solana-keygen JSON, Tron hex).
-    #[arg(long, value_name = "PATH", required_unless_present = "batch")]
+    #[arg(long, value_name = "PATH", required_unless_present_any = ["batch", "key_uri"], conflicts_with = "key_uri")]
     pub(crate) key_file: Option<PathBuf>,
+    /// The customer's wallet key in a PKCS#11 token (pkcs11:token=…;object=…).
+    #[arg(long, value_name = "PKCS11_URI")]
+    pub(crate) key_uri: Option<String>,
     /// Your id for the customer.
     #[arg(long, value_name = "ID", required_unless_present = "batch")]
     pub(crate) external_id: Option<String>,
@@ -39,7 +42,7 @@ pub(crate) struct OnboardArgs {
     #[arg(long)]
     pub(crate) simulate_kyc: bool,
     /// CSV file with the columns external_id,chain,key_file,currency (key files relative to it).
-    #[arg(long, value_name = "FILE.csv", conflicts_with_all = ["chain", "key_file", "external_id"])]
+    #[arg(long, value_name = "FILE.csv", conflicts_with_all = ["chain", "key_file", "key_uri", "external_id"])]
     pub(crate) batch: Option<PathBuf>,
     /// Rows onboarded at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
@@ -76,8 +79,13 @@ pub(crate) fn run(
     if let Some(csv) = &args.batch {
         return runtime.block_on(super::batch::run(csv, &args, api, json_output));
     }
+    // A key URI travels as the row's key "file", as in a batch's key_file column.
+    let key_file = args
+        .key_file
+        .clone()
+        .or_else(|| args.key_uri.clone().map(PathBuf::from));
     let (Some(chain), Some(key_file), Some(external_id)) =
-        (&args.chain, &args.key_file, &args.external_id)
+        (&args.chain, &key_file, &args.external_id)
     else {
         return Err(CliError::input(
             "give --chain, --key-file and --external-id, or --batch FILE.csv",

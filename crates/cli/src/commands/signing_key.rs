@@ -14,10 +14,15 @@ use crate::error::CliError;
 pub(crate) enum SigningKeyCommand {
     /// Write a new P-384 key (SEC1 PEM, as openssl writes it; mode 0600, never overwrites).
     #[command(after_help = "Example:\n  chainsig signing-key new --out signing-key.pem")]
+    #[command(group = clap::ArgGroup::new("target").required(true).args(["out", "key_uri"]))]
     New {
         /// Where to write the key.
         #[arg(long, value_name = "PATH")]
-        out: PathBuf,
+        out: Option<PathBuf>,
+        /// Generate the key inside a PKCS#11 token instead (sensitive, not extractable); use it
+        /// with --signing-key-uri.
+        #[arg(long, value_name = "PKCS11_URI")]
+        key_uri: Option<String>,
     },
     /// Register the key's public half with the API (PUT /auth/signing) and print its key id.
     #[command(after_help = "Example:\n  chainsig signing-key register --key-file signing-key.pem")]
@@ -34,7 +39,25 @@ pub(crate) fn run(
     json_output: bool,
 ) -> Result<ExitCode, CliError> {
     match command {
-        SigningKeyCommand::New { out } => {
+        SigningKeyCommand::New {
+            key_uri: Some(uri), ..
+        } => {
+            let pem = crate::hsm::generate_request_key(&uri)?;
+            if json_output {
+                println!("{}", json!({ "keyUri": uri, "publicKey": pem }));
+            } else {
+                println!("generated {uri}");
+                print!("{pem}");
+                println!(
+                    "register it with: chainsig signing-key register --signing-key-uri '{uri}'"
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        SigningKeyCommand::New { out: None, .. } => {
+            Err(CliError::input("give --out PATH or --key-uri PKCS11_URI"))
+        }
+        SigningKeyCommand::New { out: Some(out), .. } => {
             let key = P384SigningKey::generate().map_err(|e| CliError::input(e.to_string()))?;
             let pem = key
                 .to_sec1_pem()
