@@ -325,6 +325,36 @@ fn a_broken_siwx_message_is_text_and_the_refusal_says_why() {
         message.contains("begins like a Sign-In-with-X message"),
         "{message}"
     );
+    // Other text, even one half of the preamble, gets no such note.
+    for text in [
+        &b"hello"[..],
+        b"please sign into my account:",
+        b"x wants you to sign in with your wallet",
+    ] {
+        let message = refused_by(
+            decide(
+                &policy,
+                EVM,
+                &ctx(ChallengePurpose::CustomerOwnership),
+                text,
+            ),
+            "allow.ownership",
+        );
+        assert!(!message.contains("Sign-In-with-X"), "{message}");
+    }
+}
+
+#[test]
+fn a_policy_shows_its_rules() {
+    let mut rules = PolicyRules::strict();
+    rules.chains = vec!["solana".into()];
+    let policy = StandardPolicy::new(rules.clone());
+    assert_eq!(policy.rules(), &rules);
+    let debug = format!("{policy:?}");
+    assert!(
+        debug.starts_with("StandardPolicy") && debug.contains("solana"),
+        "{debug}"
+    );
 }
 
 #[test]
@@ -496,6 +526,10 @@ fn policy_files_refuse_typos_and_nonsense() {
         ("chains = [\"eip155:0x1\"]", "eip155:0x1"),
         (
             "[rate-limit]\nsignatures = 0\nwindow-secs = 60",
+            "at least 1",
+        ),
+        (
+            "[rate-limit]\nsignatures = 5\nwindow-secs = 0",
             "at least 1",
         ),
         ("[rate-limit]\nsignatures = 5", "window-secs"),
