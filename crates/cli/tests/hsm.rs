@@ -141,6 +141,36 @@ fn keys_generated_in_the_token_onboard_customers_with_the_request_key_in_it_too(
     );
     assert_eq!(json(&out.stdout)["status"], "active");
 
+    // Tron: a secp256k1 key in the token, TIP-191 through the same digest path as EVM.
+    let tron = "pkcs11:token=custody;object=customer-44;type=private";
+    let out = hsm(&["keygen", "--chain", "tron", "--key-uri", tron]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tron_account = json(&out.stdout)["account"].as_str().unwrap().to_owned();
+    assert!(tron_account.starts_with("tron:27Lqcw:T"), "{tron_account}");
+    let out = hsm(&[
+        "onboard",
+        "--chain",
+        "tron",
+        "--key-uri",
+        tron,
+        "--signing-key-uri",
+        request,
+        "--external-id",
+        "hsm-tron",
+        "--simulate-kyc",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(json(&out.stdout)["status"], "active");
+
     std::fs::write(
         sandbox.path("hsm.csv"),
         format!("external_id,chain,key_file,currency\nhsm-sol,solana,{solana},EUR\n"),
@@ -166,14 +196,15 @@ fn keys_generated_in_the_token_onboard_customers_with_the_request_key_in_it_too(
     assert_eq!(lines[0]["chain"], "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp");
 
     let counters = sandbox.counters();
-    assert_eq!(counters.customers, 2);
-    assert_eq!(counters.challenges_verified, 4);
+    assert_eq!(counters.customers, 3);
+    assert_eq!(counters.challenges_verified, 6);
     assert_eq!(counters.challenges_rejected, 0);
     assert_eq!(counters.rejected_requests, 0);
     let customers = sandbox.block_on(sandbox.client().list_customers()).unwrap();
     let wallets: Vec<&str> = customers.iter().map(|c| c.chain_id.as_str()).collect();
     assert!(wallets.contains(&evm_account.as_str()), "{wallets:?}");
     assert!(wallets.contains(&solana_account.as_str()), "{wallets:?}");
+    assert!(wallets.contains(&tron_account.as_str()), "{wallets:?}");
 
     // A wrong PIN: exit 2, the token named, neither PIN shown.
     std::fs::write(sandbox.path("wrong-pin"), "0000-wrong\n").unwrap();
