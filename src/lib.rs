@@ -1,10 +1,13 @@
 #![doc = include_str!("../README.md")]
+// docs.rs (nightly, `--cfg docsrs`): each feature-gated item shows the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 //!
 //! ## Crates
 //!
 //! | feature            | crate        | what it gives                                                  |
 //! |--------------------|--------------|----------------------------------------------------------------|
 //! | (always)           | [`core`]     | the [`ChallengeSigner`] trait, CAIP ids, challenges, SIWE       |
+//! | `testkit`          | `core::testkit` | the conformance kit, to test your own signer             |
 //! | `evm` (default)    | `evm`        | EIP-191 `personal_sign` over secp256k1, alloy and KMS signers  |
 //! | `solana` (default) | `solana`     | ed25519 signing and verification, Solana key formats           |
 //! | `tron` (default)   | `tron`       | TIP-191 (TronWeb `signMessageV2`), Tron addresses and keys     |
@@ -27,21 +30,29 @@ pub use chainsig_core::{
 };
 
 #[cfg(feature = "evm")]
+/// EIP-191 `personal_sign` over secp256k1: local keys, alloy signers, digest-only KMS.
+/// Needs the `evm` feature (on by default).
 pub use chainsig_evm as evm;
 
 #[cfg(feature = "solana")]
+/// Ed25519 signing and verification, Solana key formats, the transaction-shape guard.
+/// Needs the `solana` feature (on by default).
 pub use chainsig_solana as solana;
 
 #[cfg(feature = "tron")]
 pub use chainsig_tron as tron;
 
 #[cfg(feature = "api")]
+/// The OffBlocks API client and its onboarding flows. Needs the `api` feature (on by default).
 pub use chainsig_api as api;
 
 #[cfg(feature = "api")]
+/// RFC 9421 request signatures (ecdsa-p384-sha384) and RFC 9530 Content-Digest.
+/// Needs the `api` feature (on by default).
 pub use chainsig_httpsig as httpsig;
 
 #[cfg(feature = "sandbox")]
+/// A local OffBlocks-compatible server that verifies everything. Needs the `sandbox` feature.
 pub use chainsig_sandbox as sandbox;
 
 #[cfg(feature = "pkcs11")]

@@ -3,6 +3,10 @@
 //! Exit codes: 0 success, 1 verification or flow failure, 2 usage or input error, 3 network or
 //! API error.
 
+// The arguments' doc comments are the --help text, written for a terminal (`<CAIP-10>`,
+// `HOST[:PORT]`), and the binary is not documented (`doc = false` in Cargo.toml).
+#![allow(rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+
 mod api_config;
 mod chain;
 mod cli;

@@ -1,5 +1,8 @@
 //! The conformance kit: run it against your own [`ChallengeSigner`] before it touches OffBlocks.
 //!
+//! Needs the `testkit` feature: `cargo add chainsig-core --features testkit`, or
+//! `cargo add chainsig --features testkit` (then `chainsig::core::testkit`).
+//!
 //! ```no_run
 //! # async fn demo(
 //! #     my_signer: std::sync::Arc<dyn chainsig_core::ChallengeSigner>,

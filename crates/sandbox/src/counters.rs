@@ -22,7 +22,7 @@ pub(crate) struct Counters {
     pub(crate) rejected_requests: AtomicU64,
 }
 
-/// A snapshot of [`Counters`].
+/// A snapshot of the server's live counters ([`crate::SandboxHandle::counters`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CounterSnapshot {
