@@ -40,6 +40,8 @@ pub use chainsig_evm as evm;
 pub use chainsig_solana as solana;
 
 #[cfg(feature = "tron")]
+/// TIP-191 signing and verification, Tron addresses and keys.
+/// Needs the `tron` feature (on by default).
 pub use chainsig_tron as tron;
 
 #[cfg(feature = "api")]
@@ -56,4 +58,5 @@ pub use chainsig_httpsig as httpsig;
 pub use chainsig_sandbox as sandbox;
 
 #[cfg(feature = "pkcs11")]
+/// Keys in an HSM: PKCS#11 signers for every key kind. Needs the `pkcs11` feature.
 pub use chainsig_pkcs11 as pkcs11;
