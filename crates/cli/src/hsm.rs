@@ -125,6 +125,23 @@ fn token(uri: &KeyUri) -> Result<Pkcs11Token, CliError> {
     Ok(token)
 }
 
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn object_uris() {
+        for (token, expected) in [
+            ("pkcs11:token=bench", "pkcs11:token=bench;object=w0"),
+            ("pkcs11:", "pkcs11:object=w0"),
+            (
+                "pkcs11:token=bench?module-path=/usr/lib/softhsm/libsofthsm2.so",
+                "pkcs11:token=bench;object=w0?module-path=/usr/lib/softhsm/libsofthsm2.so",
+            ),
+        ] {
+            assert_eq!(super::object_uri(token, "w0"), expected);
+        }
+    }
+}
+
 fn parse(text: &str) -> Result<KeyUri, CliError> {
     text.parse::<KeyUri>().map_err(|e| {
         CliError::with_hint(
@@ -200,6 +217,26 @@ pub(crate) fn keygen(chain: &ChainId, text: &str) -> Result<AccountId, CliError>
         }
     };
     Ok(signer.account().clone())
+}
+
+/// `token` (a token's URI, e.g. `pkcs11:token=bench`, query attributes allowed) naming the object
+/// `label` in it.
+pub(crate) fn object_uri(token: &str, label: &str) -> String {
+    let (path, query) = match token.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (token, None),
+    };
+    let separator = if path.len() > "pkcs11:".len() {
+        ";"
+    } else {
+        ""
+    };
+    let mut uri = format!("{path}{separator}object={label}");
+    if let Some(query) = query {
+        uri.push('?');
+        uri.push_str(query);
+    }
+    uri
 }
 
 /// The P-384 request-signing key `text` names, and its SPKI PEM.

@@ -206,6 +206,27 @@ fn keys_generated_in_the_token_onboard_customers_with_the_request_key_in_it_too(
     assert!(wallets.contains(&solana_account.as_str()), "{wallets:?}");
     assert!(wallets.contains(&tron_account.as_str()), "{wallets:?}");
 
+    // The onboarding bench with its keys in the token (`--hsm`).
+    let out = hsm(&[
+        "--json",
+        "bench",
+        "onboard",
+        "--customers",
+        "4",
+        "--concurrency",
+        "2",
+        "--hsm",
+        "pkcs11:token=custody",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out.stdout);
+    assert_eq!(report["completed"], 4, "{report}");
+    assert_eq!(report["keysInToken"], true, "{report}");
+
     // A wrong PIN: exit 2, the token named, neither PIN shown.
     std::fs::write(sandbox.path("wrong-pin"), "0000-wrong\n").unwrap();
     let mut wrong = sandbox.cmd();

@@ -88,6 +88,12 @@ pub(crate) struct BenchArgs {
     /// (every chain chainsig signs for, in turn).
     #[arg(long, value_parser = parse_wallets, default_value = "evm", value_name = "CHAIN|mixed")]
     wallets: Wallets,
+    /// Keys in a PKCS#11 token instead of in memory: the token's URI (`pkcs11:token=LABEL`; the
+    /// module and PIN from --pkcs11-module and --pin-env / --pin-file). The bench generates the
+    /// request-signing key and up to 16 wallet keys in it (labelled `chainsig-bench-<run>-…`;
+    /// customers share them in turn), and measures the crypto bound with the token's signatures.
+    #[arg(long, value_name = "PKCS11_URI")]
+    hsm: Option<String>,
     /// Run the sandbox as a child process (`chainsig sandbox`) instead of in this one: each side
     /// gets its own file-descriptor limit (needed for about 10 000 flows in flight), and the
     /// client's peak memory is reported apart from the sandbox's.
@@ -128,9 +134,11 @@ fn median_cost(n: usize, mut op: impl FnMut()) -> Duration {
 /// Cost of the cryptography of one request (client signs, server verifies) and of one challenge
 /// per chain (wallet signs, server verifies), measured on this machine.
 struct CryptoCosts {
-    request: Duration,
+    request_sign: Duration,
+    request_verify: Duration,
     /// By CAIP-2 namespace, for every registered chain.
-    challenge: BTreeMap<&'static str, Duration>,
+    challenge_sign: BTreeMap<&'static str, Duration>,
+    challenge_verify: BTreeMap<&'static str, Duration>,
 }
 
 impl CryptoCosts {
@@ -138,17 +146,40 @@ impl CryptoCosts {
     /// shared machine: the lower cost gives the tighter bound, so the achieved / bound printed
     /// is never flattered by a slow measurement.
     fn lowest(self, other: Self) -> Self {
-        let mut challenge = self.challenge;
-        for (namespace, cost) in other.challenge {
-            challenge
-                .entry(namespace)
-                .and_modify(|c| *c = (*c).min(cost))
-                .or_insert(cost);
-        }
+        let lowest = |mut mine: BTreeMap<&'static str, Duration>, theirs: BTreeMap<_, Duration>| {
+            for (namespace, cost) in theirs {
+                mine.entry(namespace)
+                    .and_modify(|c| *c = (*c).min(cost))
+                    .or_insert(cost);
+            }
+            mine
+        };
         Self {
-            request: self.request.min(other.request),
-            challenge,
+            request_sign: self.request_sign.min(other.request_sign),
+            request_verify: self.request_verify.min(other.request_verify),
+            challenge_sign: lowest(self.challenge_sign, other.challenge_sign),
+            challenge_verify: lowest(self.challenge_verify, other.challenge_verify),
         }
+    }
+
+    /// A request's sign + verify.
+    fn request(&self) -> Duration {
+        self.request_sign + self.request_verify
+    }
+
+    /// A challenge's sign + verify, by namespace.
+    fn challenge(&self) -> BTreeMap<&'static str, Duration> {
+        self.challenge_sign
+            .iter()
+            .map(|(namespace, sign)| {
+                let verify = self
+                    .challenge_verify
+                    .get(namespace)
+                    .copied()
+                    .unwrap_or_default();
+                (*namespace, *sign + verify)
+            })
+            .collect()
     }
 }
 
@@ -167,7 +198,7 @@ fn measure_crypto() -> Result<CryptoCosts, CliError> {
     });
     let challenge = Challenge::from_bytes(uuid::Uuid::new_v4().to_string().into_bytes())
         .map_err(|e| CliError::input(e.to_string()))?;
-    let mut costs = BTreeMap::new();
+    let (mut challenge_sign, mut challenge_verify) = (BTreeMap::new(), BTreeMap::new());
     for chain in registry().chains() {
         let signer = wallet(&chain.default_chain())?;
         let account = signer.account().clone();
@@ -178,11 +209,14 @@ fn measure_crypto() -> Result<CryptoCosts, CliError> {
         let verify = median_cost(200, || {
             let _ = chain.verify(&account, challenge.bytes(), &signature);
         });
-        costs.insert(chain.namespace(), sign + verify);
+        challenge_sign.insert(chain.namespace(), sign);
+        challenge_verify.insert(chain.namespace(), verify);
     }
     Ok(CryptoCosts {
-        request: p384_sign + p384_verify,
-        challenge: costs,
+        request_sign: p384_sign,
+        request_verify: p384_verify,
+        challenge_sign,
+        challenge_verify,
     })
 }
 
@@ -192,6 +226,97 @@ fn wallet(chain: &ChainId) -> Result<Arc<dyn ChallengeSigner>, CliError> {
         .generate(chain)
         .map_err(|e| CliError::input(e.to_string()))?
         .signer)
+}
+
+/// The request-signing key and the wallets of a run: made in memory per flow, or in a token.
+struct Keys {
+    request: Arc<dyn chainsig_httpsig::RequestSigningKey>,
+    request_pem: String,
+    /// The token's wallet keys, shared by the customers in turn (`None`: a new key per flow).
+    wallets: Option<Vec<Arc<dyn ChallengeSigner>>>,
+}
+
+/// Wallet keys a run makes in a token at most.
+const HSM_WALLETS: usize = 16;
+
+impl Keys {
+    fn in_memory() -> Result<Self, CliError> {
+        let key = P384SigningKey::generate().map_err(|e| CliError::input(e.to_string()))?;
+        Ok(Self {
+            request_pem: key.public_key_pem(),
+            request: Arc::new(key),
+            wallets: None,
+        })
+    }
+
+    /// Generates the run's keys inside the token `token` names.
+    fn in_token(token: &str, args: &BenchArgs) -> Result<Self, CliError> {
+        let run = uuid::Uuid::new_v4().simple().to_string();
+        let label = |what: &str| format!("chainsig-bench-{}-{what}", &run[..8]);
+        let request_uri = crate::hsm::object_uri(token, &label("request"));
+        crate::hsm::generate_request_key(&request_uri)?;
+        let (request, request_pem) = crate::hsm::request_key(&request_uri)?;
+        let count = args.concurrency.min(args.customers).min(HSM_WALLETS);
+        let wallets = (0..count)
+            .map(|i| {
+                let chain = args.wallets.chain(i);
+                let uri = crate::hsm::object_uri(token, &label(&format!("w{i}")));
+                crate::hsm::keygen(&chain, &uri)?;
+                crate::hsm::load_signer(&chain, &uri, false)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            request,
+            request_pem,
+            wallets: Some(wallets),
+        })
+    }
+
+    /// Replaces the in-memory signing costs with the token's (verification stays local: the
+    /// sandbox verifies in memory).
+    async fn measure_signing(&self, costs: &mut CryptoCosts) -> Result<(), CliError> {
+        const N: usize = 50;
+        let base = vec![b'x'; 400];
+        let mut samples = Vec::with_capacity(N);
+        for _ in 0..N {
+            let start = Instant::now();
+            self.request
+                .sign(&base)
+                .await
+                .map_err(|e| CliError::input(e.to_string()))?;
+            samples.push(start.elapsed());
+        }
+        costs.request_sign = median(samples);
+        let challenge = Challenge::from_bytes(uuid::Uuid::new_v4().to_string().into_bytes())
+            .map_err(|e| CliError::input(e.to_string()))?;
+        let mut measured = std::collections::BTreeSet::new();
+        for signer in self.wallets.iter().flatten() {
+            let namespace = registry()
+                .for_chain(signer.account().chain())
+                .map_err(|e| CliError::input(e.to_string()))?
+                .namespace();
+            // One key per chain is enough: the token's keys of a curve all cost the same.
+            if !measured.insert(namespace) {
+                continue;
+            }
+            let mut samples = Vec::with_capacity(N);
+            for _ in 0..N {
+                let start = Instant::now();
+                signer
+                    .sign_challenge(&challenge)
+                    .await
+                    .map_err(CliError::Signer)?;
+                samples.push(start.elapsed());
+            }
+            costs.challenge_sign.insert(namespace, median(samples));
+        }
+        Ok(())
+    }
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples.get(samples.len() / 2).copied().unwrap_or_default()
 }
 
 /// Where the sandbox runs.
@@ -346,12 +471,14 @@ async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliErro
             child.api_secret.clone(),
         ),
     };
-    let request_key = P384SigningKey::generate().map_err(|e| CliError::input(e.to_string()))?;
-    let public_key = request_key.public_key_pem();
+    let keys = match &args.hsm {
+        Some(token) => Keys::in_token(token, &args)?,
+        None => Keys::in_memory()?,
+    };
     let client = Client::builder()
         .base_url(base_url)
         .credentials(api_key, api_secret)
-        .signing_key(request_key)
+        .shared_signing_key(keys.request.clone())
         .retry(RetryPolicy {
             max_attempts: 10,
             initial_delay: Duration::from_millis(20),
@@ -359,7 +486,7 @@ async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliErro
             deadline: Duration::from_secs(120),
         })
         .build()?;
-    client.register_signing_key(&public_key).await?;
+    client.register_signing_key(&keys.request_pem).await?;
     let requests_before = match &backend {
         Backend::InProcess(sandbox) => {
             // Faults start once the client is set up, so that every flow meets them alike.
@@ -387,7 +514,10 @@ async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliErro
         while next_customer < args.customers && tasks.len() < args.concurrency {
             // The wallet's key is made before the flow's clock starts (making keys is not
             // onboarding).
-            let signer = wallet(&args.wallets.chain(next_customer))?;
+            let signer = match &keys.wallets {
+                Some(wallets) => Arc::clone(&wallets[next_customer % wallets.len()]),
+                None => wallet(&args.wallets.chain(next_customer))?,
+            };
             tasks.spawn(one_flow(client.clone(), next_customer, signer));
             next_customer += 1;
         }
@@ -408,7 +538,10 @@ async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliErro
         .zip(backend.add_cpu(cpu_time()))
         .map(|(before, after)| after.saturating_sub(before));
     latencies.sort();
-    let costs = costs_before.lowest(measure_crypto()?);
+    let mut costs = costs_before.lowest(measure_crypto()?);
+    if keys.wallets.is_some() {
+        keys.measure_signing(&mut costs).await?;
+    }
     let client_peak_rss = super::peak_rss_kib();
     let counters = backend.stop().await?;
     let flows = latencies.len();
@@ -419,20 +552,19 @@ async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliErro
         .unwrap_or(1) as f64;
     // The crypto a flow cannot avoid: every request signed by the client and verified by the
     // sandbox, and two challenges (ownership, session key) signed and verified.
+    let challenge_costs = costs.challenge();
     let challenge_cost = |namespace: &str| {
-        costs
-            .challenge
+        challenge_costs
             .get(namespace)
             .map_or(0.0, Duration::as_secs_f64)
     };
-    let crypto_total = costs.request.as_secs_f64() * requests as f64
+    let crypto_total = costs.request().as_secs_f64() * requests as f64
         + 2.0
             * flows_by_chain
                 .iter()
                 .map(|(namespace, n)| challenge_cost(namespace) * *n as f64)
                 .sum::<f64>();
-    let challenge_us: serde_json::Map<String, Value> = costs
-        .challenge
+    let challenge_us: serde_json::Map<String, Value> = challenge_costs
         .iter()
         .map(|(namespace, cost)| ((*namespace).to_owned(), json!(cost.as_secs_f64() * 1e6)))
         .collect();
@@ -462,7 +594,7 @@ async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliErro
         "faultsInjected": counters.faults_injected,
         "flowsByChain": flows_by_chain,
         "cryptoUs": {
-            "requestSignPlusVerify": costs.request.as_secs_f64() * 1e6,
+            "requestSignPlusVerify": costs.request().as_secs_f64() * 1e6,
             "challengeSignPlusVerify": challenge_us,
         },
         "cores": cores,
@@ -473,6 +605,7 @@ async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliErro
         "cryptoShareOfCpu": crypto_share,
         "peakRssKiB": client_peak_rss,
         "sandboxProcess": args.sandbox_process,
+        "keysInToken": args.hsm.is_some(),
         "sandboxPeakRssKiB": counters.peak_rss_kib,
     });
     if json_output {
@@ -498,8 +631,7 @@ async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliErro
             "  requests/flow   {requests_per_flow:.2} ({} replays, {} faults injected)",
             counters.replays, counters.faults_injected
         );
-        let challenges: Vec<String> = costs
-            .challenge
+        let challenges: Vec<String> = challenge_costs
             .iter()
             .map(|(namespace, cost)| {
                 format!("{namespace} challenge {:.0} us", cost.as_secs_f64() * 1e6)
@@ -507,7 +639,7 @@ async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliErro
             .collect();
         println!(
             "  crypto per op   request sign+verify {:.0} us, {}",
-            costs.request.as_secs_f64() * 1e6,
+            costs.request().as_secs_f64() * 1e6,
             challenges.join(", ")
         );
         let by_chain: Vec<String> = flows_by_chain
@@ -515,6 +647,12 @@ async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCode, CliErro
             .map(|(namespace, n)| format!("{namespace} {n}"))
             .collect();
         println!("  flows by chain  {}", by_chain.join(", "));
+        if let Some(wallets) = &keys.wallets {
+            println!(
+                "  keys            in the PKCS#11 token: the request key and {} wallet(s); the bound uses the token's signing times",
+                wallets.len()
+            );
+        }
         println!(
             "  crypto bound    {bound_secs:.2} s on {cores} cores; achieved / bound = {achieved:.2}"
         );
