@@ -31,6 +31,7 @@ async fn generate_pair(token: &Pkcs11Token, uri: &KeyUri, curve: Curve) -> Resul
         .unwrap_or_else(|| label.clone());
     let existing = private_template(uri);
     let uri_text = display.clone();
+    let _turn = token.generation_turn().await;
     token
         .run(&display, move |session| {
             let uri = uri_text.as_str();

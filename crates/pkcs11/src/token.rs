@@ -258,6 +258,14 @@ impl Pkcs11Token {
 
     /// Runs `op` with a logged-in session on a blocking thread. Errors are named after `uri`
     /// (the key's, for messages).
+    /// Waits for this process's key-generation turn: one generation at a time, whatever the
+    /// token. SoftHSM 2.6 fails concurrent object creation now and then (`CKR_GENERAL_ERROR`,
+    /// seen in CI), and generation is rare enough to queue.
+    pub(crate) async fn generation_turn(&self) -> tokio::sync::MutexGuard<'static, ()> {
+        static GENERATION: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+        GENERATION.lock().await
+    }
+
     pub(crate) async fn run<T, F>(&self, uri: &str, op: F) -> Result<T, Pkcs11Error>
     where
         T: Send + 'static,

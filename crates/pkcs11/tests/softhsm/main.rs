@@ -22,7 +22,14 @@ fn main() -> ExitCode {
     if std::env::var_os(fixture::FIXTURE_ENV).is_none() {
         return fixture::prepare_and_rerun();
     }
-    let args = libtest_mimic::Arguments::from_args();
+    let mut args = libtest_mimic::Arguments::from_args();
+    // One test at a time unless told otherwise: SoftHSM 2.6 fails concurrent object creation
+    // in a token now and then (CKR_GENERAL_ERROR on C_GenerateKeyPair / C_CreateObject, seen in
+    // CI), and several tests import keys through raw sessions. Each test's own concurrency (100
+    // signatures at once, 32 onboardings) is unchanged.
+    if args.test_threads.is_none() {
+        args.test_threads = Some(1);
+    }
     let mut trials = Vec::new();
     trials.extend(evm::trials());
     trials.extend(tron::trials());
