@@ -538,6 +538,10 @@ fn policy_files_refuse_typos_and_nonsense() {
         let error = PolicyRules::from_toml_str(text).unwrap_err().to_string();
         assert!(error.contains(needle), "{text:?}: {error}");
     }
+    // Namespaces are 3 to 8 of [-a-z0-9].
+    let rules =
+        PolicyRules::from_toml_str("chains = [\"eip155\", \"sol-1\", \"tron:27Lqcw\"]").unwrap();
+    assert_eq!(rules.chains, ["eip155", "sol-1", "tron:27Lqcw"]);
     let error = PolicyRules::from_toml_file("/nonexistent/policy.toml").unwrap_err();
     assert!(
         error.to_string().contains("/nonexistent/policy.toml"),
