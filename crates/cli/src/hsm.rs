@@ -125,23 +125,6 @@ fn token(uri: &KeyUri) -> Result<Pkcs11Token, CliError> {
     Ok(token)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn object_uris() {
-        for (token, expected) in [
-            ("pkcs11:token=bench", "pkcs11:token=bench;object=w0"),
-            ("pkcs11:", "pkcs11:object=w0"),
-            (
-                "pkcs11:token=bench?module-path=/usr/lib/softhsm/libsofthsm2.so",
-                "pkcs11:token=bench;object=w0?module-path=/usr/lib/softhsm/libsofthsm2.so",
-            ),
-        ] {
-            assert_eq!(super::object_uri(token, "w0"), expected);
-        }
-    }
-}
-
 fn parse(text: &str) -> Result<KeyUri, CliError> {
     text.parse::<KeyUri>().map_err(|e| {
         CliError::with_hint(
@@ -254,4 +237,21 @@ pub(crate) fn generate_request_key(text: &str) -> Result<String, CliError> {
     let token = token(&uri)?;
     let key = run_apart(Pkcs11P384Key::generate(&token, &uri))?.map_err(cli_error)?;
     Ok(key.public_key_pem())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn object_uris() {
+        for (token, expected) in [
+            ("pkcs11:token=bench", "pkcs11:token=bench;object=w0"),
+            ("pkcs11:", "pkcs11:object=w0"),
+            (
+                "pkcs11:token=bench?module-path=/usr/lib/softhsm/libsofthsm2.so",
+                "pkcs11:token=bench;object=w0?module-path=/usr/lib/softhsm/libsofthsm2.so",
+            ),
+        ] {
+            assert_eq!(super::object_uri(token, "w0"), expected);
+        }
+    }
 }
