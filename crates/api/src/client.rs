@@ -475,6 +475,15 @@ impl Client {
                 Ok((answer, token_generation)) => {
                     span.record("status", answer.status.as_u16());
                     let error = api_error(&answer, key);
+                    if error.is_request_authentication() {
+                        // The middleware refused the request itself: the same key, key id and
+                        // clock would be refused again.
+                        tracing::warn!(parent: &span, key_id = ?self.key_id(), "the API refused the request signature");
+                        return Err(Error::RequestAuthentication {
+                            key_id: self.key_id(),
+                            answer: error,
+                        });
+                    }
                     if answer.status == StatusCode::UNAUTHORIZED
                         && operation.auth != Auth::None
                         && !refreshed_token

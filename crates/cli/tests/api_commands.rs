@@ -540,6 +540,32 @@ fn bad_keys_wrong_secret_and_unreachable_api_have_their_exit_codes() {
         !text.contains(wrong) && !text.contains(sandbox.handle.api_secret()),
         "{text}"
     );
+    // A key id the API does not know: the middleware's 400, exit 3, with the hint about the
+    // key id, the registered key and the clock; not a rejected challenge.
+    let output = sandbox
+        .cmd()
+        .env("OFFBLOCKS_KEY_ID", "3ff1e847-f3c9-45ad-87b9-4cb325f5da07")
+        .args([
+            "onboard",
+            "--chain",
+            "evm",
+            "--key-file",
+            path_str(&evm_key),
+        ])
+        .args(["--external-id", "x", "--simulate-kyc"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", all_text(&output));
+    let text = all_text(&output);
+    assert!(text.contains("request signature"), "{text}");
+    assert!(
+        text.contains("hint:") && text.contains("OFFBLOCKS_KEY_ID"),
+        "{text}"
+    );
+    assert!(
+        text.contains("clock") && !text.contains("rejected"),
+        "{text}"
+    );
     // Nothing listens there: 3, with a hint.
     sandbox
         .cmd()

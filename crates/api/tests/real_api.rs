@@ -1,0 +1,156 @@
+//! Answers as the real OffBlocks API is documented to give them (not as our sandbox gives them),
+//! from a hand-written server: the signature middleware's `400 text/plain` refusal, `Retry-After`
+//! as an HTTP date.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failure report
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chainsig_api::{Error, FlowOptions};
+use chainsig_core::ChallengeSigner;
+use chainsig_core::offblocks::SIGNATURE_REFUSED_BODY;
+use chainsig_evm::LocalEvmSigner;
+use serde_json::json;
+use support::{fast_retries, serve, token};
+
+/// The stock Go middleware's answer to a request signature it cannot verify (`offblocks-api.md`
+/// 1.4): as Go's `http.Error` writes it.
+fn middleware_refusal() -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        format!("{SIGNATURE_REFUSED_BODY}\n"),
+    )
+        .into_response()
+}
+
+/// Requests counted per kind on the fake server.
+#[derive(Debug, Default)]
+struct Hits {
+    submissions: AtomicU32,
+    refetches: AtomicU32,
+}
+
+/// An API whose account `acc-1` waits for its session-key challenge, and whose middleware
+/// refuses the submission's request signature.
+async fn api_refusing_the_submission(signer: &LocalEvmSigner, hits: Arc<Hits>) -> String {
+    let owner = signer.account().to_string();
+    let challenge = STANDARD.encode("5df359f0-d299-40a1-8023-17c77a50144c");
+    let account = json!({
+        "id": "acc-1", "customerId": "cus-1", "status": "initiating",
+        "type": "card_account", "currencies": ["USD"], "challenge": challenge,
+    });
+    let customer = json!({
+        "id": "cus-1", "externalId": "e-1", "chainId": owner, "status": "active",
+    });
+    let (submitted, refetched) = (hits.clone(), hits);
+    let router = Router::new()
+        .route("/v1/auth/token", post(|| async { token() }))
+        .route(
+            "/v1/accounts/acc-1",
+            get(move || async move { axum::Json(account).into_response() }),
+        )
+        .route(
+            "/v1/customers/cus-1",
+            get(move || async move { axum::Json(customer).into_response() }),
+        )
+        .route(
+            "/v1/accounts/acc-1/challenge/sign",
+            post(move || async move {
+                submitted.submissions.fetch_add(1, Ordering::SeqCst);
+                middleware_refusal()
+            }),
+        )
+        .route(
+            "/v1/accounts/acc-1/challenge",
+            get(move || async move {
+                refetched.refetches.fetch_add(1, Ordering::SeqCst);
+                axum::Json(json!({ "challenge": STANDARD.encode("another") })).into_response()
+            }),
+        );
+    serve(router).await
+}
+
+#[tokio::test]
+async fn the_middleware_refusal_is_a_request_authentication_error_and_nothing_is_refetched() {
+    let signer = LocalEvmSigner::random();
+    let hits = Arc::new(Hits::default());
+    let base = api_refusing_the_submission(&signer, hits.clone()).await;
+    let client = support::client(&base, fast_retries(4));
+    let error = client
+        .resume_account("acc-1", &signer, &FlowOptions::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::RequestAuthentication { key_id: Some(id), answer }
+            if id == "test-key" && answer.is_request_authentication()),
+        "{error:?}"
+    );
+    // Signed once, submitted once: not retried, not re-fetched, not re-signed.
+    assert_eq!(hits.submissions.load(Ordering::SeqCst), 1);
+    assert_eq!(hits.refetches.load(Ordering::SeqCst), 0);
+    assert!(!error.is_retryable());
+    assert_eq!(error.api().map(|e| e.status), Some(StatusCode::BAD_REQUEST));
+    let text = error.to_string();
+    for needle in [
+        "request signature",
+        "key id test-key",
+        "registered",
+        "clock",
+    ] {
+        assert!(text.contains(needle), "`{needle}` missing: {text}");
+    }
+    assert!(!text.contains("rejected"), "{text}");
+}
+
+#[tokio::test]
+async fn only_the_exact_middleware_answer_is_request_authentication() {
+    // A JSON 400 from a handler, or another plain text, is not the middleware's.
+    let answers: [(&str, Response); 3] = [
+        (
+            "json",
+            (
+                StatusCode::BAD_REQUEST,
+                axum::Json(json!({"error": "bad", "message": SIGNATURE_REFUSED_BODY})),
+            )
+                .into_response(),
+        ),
+        (
+            "text",
+            (StatusCode::BAD_REQUEST, "bad request").into_response(),
+        ),
+        (
+            "status",
+            (StatusCode::UNAUTHORIZED, SIGNATURE_REFUSED_BODY).into_response(),
+        ),
+    ];
+    for (name, answer) in answers {
+        let answer = Arc::new(std::sync::Mutex::new(Some(answer)));
+        let router = Router::new()
+            .route("/v1/auth/token", post(|| async { token() }))
+            .route(
+                "/v1/customers",
+                get(move || async move {
+                    answer
+                        .lock()
+                        .unwrap()
+                        .take()
+                        .unwrap_or_else(|| StatusCode::UNAUTHORIZED.into_response())
+                }),
+            );
+        let client = support::client(&serve(router).await, fast_retries(1));
+        let error = client.list_customers().await.unwrap_err();
+        assert!(matches!(error, Error::Api(_)), "{name}: {error:?}");
+    }
+}
