@@ -7,6 +7,7 @@ mod support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant, SystemTime};
 
 use axum::Router;
 use axum::http::{StatusCode, header};
@@ -14,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use chainsig_api::RetryPolicy;
 use chainsig_api::{Error, FlowOptions};
 use chainsig_core::ChallengeSigner;
 use chainsig_core::offblocks::SIGNATURE_REFUSED_BODY;
@@ -153,4 +155,68 @@ async fn only_the_exact_middleware_answer_is_request_authentication() {
         let error = client.list_customers().await.unwrap_err();
         assert!(matches!(error, Error::Api(_)), "{name}: {error:?}");
     }
+}
+
+/// A server answering its first `GET /accounts` with 503 and `Retry-After` as an HTTP-date
+/// `ahead` from now, then 200; counts the calls.
+async fn busy_until_a_date(ahead: Duration, calls: Arc<AtomicU32>) -> String {
+    let router = Router::new()
+        .route("/v1/auth/token", post(|| async { token() }))
+        .route(
+            "/v1/accounts",
+            get(move || async move {
+                if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                    let date = httpdate::fmt_http_date(SystemTime::now() + ahead);
+                    (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        [(header::RETRY_AFTER, date)],
+                        "busy",
+                    )
+                        .into_response()
+                } else {
+                    axum::Json(json!([])).into_response()
+                }
+            }),
+        );
+    serve(router).await
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_waited_for() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let base = busy_until_a_date(Duration::from_secs(2), calls.clone()).await;
+    // The backoff alone would retry within 20 ms.
+    let client = support::client(&base, fast_retries(3));
+    let started = Instant::now();
+    client.list_accounts().await.unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    // The date has one-second resolution: at least a second was waited.
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_retry_after_date_past_the_deadline_ends_the_retries() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let base = busy_until_a_date(Duration::from_secs(30), calls.clone()).await;
+    let retry = RetryPolicy {
+        deadline: Duration::from_secs(5),
+        ..fast_retries(3)
+    };
+    let client = support::client(&base, retry);
+    match client.list_accounts().await {
+        Err(Error::Api(e)) => {
+            assert_eq!(e.status, StatusCode::SERVICE_UNAVAILABLE);
+            assert!(
+                e.retry_after.is_some_and(|d| d > Duration::from_secs(20)),
+                "{e:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Not retried: a wait that would end past the deadline is not started.
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
