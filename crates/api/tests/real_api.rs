@@ -1,6 +1,6 @@
 //! Answers as the real OffBlocks API is documented to give them (not as our sandbox gives them),
 //! from a hand-written server: the signature middleware's `400 text/plain` refusal, `Retry-After`
-//! as an HTTP date.
+//! as an HTTP date, a list in pages of every plausible form.
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure report
 
 mod support;
@@ -219,4 +219,91 @@ async fn a_retry_after_date_past_the_deadline_ends_the_retries() {
     }
     // Not retried: a wait that would end past the deadline is not started.
     assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+fn customer(n: u32) -> serde_json::Value {
+    json!({
+        "id": format!("cus-{n}"), "externalId": format!("e-{n}"), "status": "active",
+        "chainId": "eip155:1:0x0000000000000000000000000000000000000001",
+    })
+}
+
+/// A list paged in every form the client follows: an absolute link, a path under `pagination`,
+/// a page number with `hasMore`, a cursor; then the end.
+async fn paged_api(calls: Arc<AtomicU32>) -> String {
+    let base = Arc::new(std::sync::OnceLock::<String>::new());
+    let router = Router::new()
+        .route("/v1/auth/token", post(|| async { token() }))
+        .route(
+            "/v1/customers",
+            get({
+                let base = base.clone();
+                move |axum::extract::RawQuery(query): axum::extract::RawQuery| async move {
+                    calls.fetch_add(1, Ordering::SeqCst);
+                    let base = base.get().unwrap();
+                    let body = match query.as_deref() {
+                        None => json!({"items": [customer(1)], "next": format!("{base}/customers?after=1")}),
+                        Some("after=1") => json!({"data": [customer(2)], "pagination": {"next": "/v1/customers?after=2"}}),
+                        Some("after=2") => json!({"items": [customer(3)], "page": 3, "hasMore": true}),
+                        Some("page=4") => json!({"items": [customer(4)], "nextCursor": "x y"}),
+                        Some("cursor=x%20y") => json!([customer(5)]),
+                        other => return (StatusCode::NOT_FOUND, format!("{other:?}")).into_response(),
+                    };
+                    axum::Json(body).into_response()
+                }
+            }),
+        );
+    let url = serve(router).await;
+    base.set(url.clone()).unwrap();
+    url
+}
+
+#[tokio::test]
+async fn a_list_is_read_page_after_page_and_a_lookup_stops_when_found() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let client = support::client(&paged_api(calls.clone()).await, fast_retries(1));
+    let ids: Vec<String> = client
+        .list_customers()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(ids, ["cus-1", "cus-2", "cus-3", "cus-4", "cus-5"]);
+    assert_eq!(calls.swap(0, Ordering::SeqCst), 5);
+    let found = client
+        .find_customer(|c| c.external_id == "e-3")
+        .await
+        .unwrap();
+    assert_eq!(found.unwrap().id, "cus-3");
+    assert_eq!(
+        calls.swap(0, Ordering::SeqCst),
+        3,
+        "pages after the match are not read"
+    );
+    assert!(client.find_customer(|_| false).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_next_page_elsewhere_or_in_a_loop_is_an_error() {
+    for next in [
+        json!({"items": [customer(1)], "next": "http://127.0.0.1:1/v1/customers?p=2"}),
+        json!({"items": [customer(1)], "nextCursor": "same"}),
+    ] {
+        let calls = Arc::new(AtomicU32::new(0));
+        let counted = calls.clone();
+        let router = Router::new()
+            .route("/v1/auth/token", post(|| async { token() }))
+            .route(
+                "/v1/customers",
+                get(move || async move {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    axum::Json(next).into_response()
+                }),
+            );
+        let client = support::client(&serve(router).await, fast_retries(1));
+        let error = client.list_customers().await.unwrap_err();
+        assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+        assert!(calls.load(Ordering::SeqCst) <= 2);
+    }
 }

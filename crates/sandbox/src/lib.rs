@@ -10,6 +10,7 @@ mod faults;
 mod handlers;
 mod idempotency;
 mod models;
+mod paging;
 mod server;
 mod store;
 
