@@ -135,7 +135,7 @@ impl Client {
                     // A path: absolute on the API's host when it starts with the base path.
                     Ok(link
                         .strip_prefix(base_path)
-                        .filter(|r| !base_path.is_empty() && r.starts_with('/'))
+                        .filter(|r| r.starts_with('/'))
                         .unwrap_or(link)
                         .to_owned())
                 }
@@ -280,6 +280,50 @@ mod tests {
         ] {
             assert_eq!(next(end.clone()), None, "{end}");
         }
+    }
+
+    #[test]
+    fn links_are_followed_within_the_base_url_only() {
+        let client = Client::builder()
+            .base_url("http://127.0.0.1:9/v1")
+            .credentials("k", "s".to_owned())
+            .signing_key(chainsig_httpsig::P384SigningKey::generate().unwrap())
+            .build()
+            .unwrap();
+        let next = |path: &str, next: Next| client.next_path(path, &next);
+        let link = |l: &str| Next::Link(l.to_owned());
+        let path = "/customers?cursor=old";
+        assert_eq!(
+            next(path, link("http://127.0.0.1:9/v1/customers?a=1")).unwrap(),
+            "/customers?a=1"
+        );
+        assert_eq!(
+            next(path, link("/v1/customers?a=2")).unwrap(),
+            "/customers?a=2"
+        );
+        assert_eq!(
+            next(path, link("/customers?a=3")).unwrap(),
+            "/customers?a=3"
+        );
+        assert_eq!(
+            next(path, link("/v1x/customers")).unwrap(),
+            "/v1x/customers"
+        );
+        for elsewhere in [
+            "http://127.0.0.1:9/v1x/customers",
+            "https://127.0.0.1:9/v1/customers",
+            "http://evil/v1/customers",
+        ] {
+            assert!(
+                matches!(next(path, link(elsewhere)), Err(Error::Decode { .. })),
+                "{elsewhere}"
+            );
+        }
+        assert_eq!(
+            next(path, Next::Cursor("new".into())).unwrap(),
+            "/customers?cursor=new"
+        );
+        assert_eq!(next(path, Next::Page(2)).unwrap(), "/customers?page=2");
     }
 
     #[test]

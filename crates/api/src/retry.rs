@@ -86,6 +86,14 @@ mod tests {
     const EXAMPLE: u64 = 784_111_777;
 
     #[test]
+    fn none_is_one_attempt_without_delays() {
+        let none = RetryPolicy::none();
+        assert_eq!(none.max_attempts, 1);
+        assert_eq!(none.delays().count(), 0);
+        assert_eq!(RetryPolicy::default().delays().count(), 5);
+    }
+
+    #[test]
     fn delta_seconds() {
         let now = at(EXAMPLE);
         assert_eq!(
