@@ -325,7 +325,12 @@ fn flows_take_any_signer_and_are_send(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lists_name_each_customer_and_account_once() {
-    let env = support::start().await;
+    // Two a page: each list is read over two pages.
+    let config = chainsig_sandbox::SandboxConfig {
+        list_page_size: 2,
+        ..support::config()
+    };
+    let env = support::start_with(config, support::fast_retry()).await;
     let client = &env.client;
     let options = options();
     let mut ids = HashSet::new();
@@ -341,6 +346,9 @@ async fn lists_name_each_customer_and_account_once() {
     assert_eq!(customers.len(), 3);
     assert_eq!(accounts.len(), 3);
     for (customer, account) in &ids {
+        let of_customer = client.list_customer_accounts(customer).await.unwrap();
+        assert_eq!(of_customer.len(), 1);
+        assert_eq!(&of_customer[0].id, account);
         assert!(customers.iter().any(|c| &c.id == customer));
         assert!(
             accounts
