@@ -228,15 +228,20 @@ async fn a_flow_rerun_with_the_same_seed_creates_nothing_new() {
     assert_eq!(env.sandbox.counters().customers, 1);
 }
 
-/// The "customer exists" recovery reads the list as the API pages it: with two customers a page,
-/// the one it looks for is on the third.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_existing_customer_is_found_on_a_later_page() {
+/// A sandbox whose lists come two items a page.
+async fn two_a_page() -> support::Env {
     let config = chainsig_sandbox::SandboxConfig {
         list_page_size: 2,
         ..support::config()
     };
-    let env = support::start_with(config, support::fast_retry()).await;
+    support::start_with(config, support::fast_retry()).await
+}
+
+/// The "customer exists" recovery reads the list as the API pages it: with two customers a page,
+/// the one it looks for is on the third.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_existing_customer_is_found_on_a_later_page() {
+    let env = two_a_page().await;
     let client = &env.client;
     for i in 0..4 {
         client
@@ -325,12 +330,8 @@ fn flows_take_any_signer_and_are_send(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lists_name_each_customer_and_account_once() {
-    // Two a page: each list is read over two pages.
-    let config = chainsig_sandbox::SandboxConfig {
-        list_page_size: 2,
-        ..support::config()
-    };
-    let env = support::start_with(config, support::fast_retry()).await;
+    // Each list is read over two pages.
+    let env = two_a_page().await;
     let client = &env.client;
     let options = options();
     let mut ids = HashSet::new();
