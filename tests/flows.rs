@@ -228,6 +228,55 @@ async fn a_flow_rerun_with_the_same_seed_creates_nothing_new() {
     assert_eq!(env.sandbox.counters().customers, 1);
 }
 
+/// A sandbox whose lists come two items a page.
+async fn two_a_page() -> support::Env {
+    let config = chainsig_sandbox::SandboxConfig {
+        list_page_size: 2,
+        ..support::config()
+    };
+    support::start_with(config, support::fast_retry()).await
+}
+
+/// The "customer exists" recovery reads the list as the API pages it: with two customers a page,
+/// the one it looks for is on the third.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_existing_customer_is_found_on_a_later_page() {
+    let env = two_a_page().await;
+    let client = &env.client;
+    for i in 0..4 {
+        client
+            .onboard_customer(&LocalEvmSigner::random(), &format!("other-{i}"), &options())
+            .await
+            .unwrap();
+    }
+    let signer = LocalSolanaSigner::random();
+    let customer = client
+        .onboard_customer(&signer, "late", &options())
+        .await
+        .unwrap();
+    assert_eq!(client.list_customers().await.unwrap().len(), 5);
+
+    // Another seed: the create is a 409, and the flow finds the customer on page 3.
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let seen = events.clone();
+    let other = options()
+        .with_seed(Uuid::from_u128(7))
+        .on_event(move |e| seen.lock().unwrap().push(e.clone()));
+    let found = client
+        .onboard_customer(&signer, "late", &other)
+        .await
+        .unwrap();
+    assert_eq!(found.id, customer.id);
+    assert!(
+        events.lock().unwrap().iter().any(|e| matches!(
+            e,
+            FlowEvent::CustomerCreated { resumed: true, customer_id, .. } if *customer_id == customer.id
+        )),
+        "{events:?}"
+    );
+    assert_eq!(env.sandbox.counters().customers, 5);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn boxed_shared_and_borrowed_dyn_signers_run_the_flows() {
     let env = support::start().await;
@@ -281,7 +330,8 @@ fn flows_take_any_signer_and_are_send(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lists_name_each_customer_and_account_once() {
-    let env = support::start().await;
+    // Each list is read over two pages.
+    let env = two_a_page().await;
     let client = &env.client;
     let options = options();
     let mut ids = HashSet::new();
@@ -297,6 +347,9 @@ async fn lists_name_each_customer_and_account_once() {
     assert_eq!(customers.len(), 3);
     assert_eq!(accounts.len(), 3);
     for (customer, account) in &ids {
+        let of_customer = client.list_customer_accounts(customer).await.unwrap();
+        assert_eq!(of_customer.len(), 1);
+        assert_eq!(&of_customer[0].id, account);
         assert!(customers.iter().any(|c| &c.id == customer));
         assert!(
             accounts

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use chainsig_core::offblocks::{self, IDEMPOTENCY_KEY_HEADER, error_body};
 use chainsig_httpsig::{RequestSigner, RequestSigningKey};
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, DATE, HeaderValue, LOCATION, RETRY_AFTER};
 use http::{HeaderMap, Method, StatusCode};
 use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
@@ -18,7 +18,7 @@ use tracing::Instrument as _;
 use crate::error::{ApiError, Error, Result};
 use crate::idempotency::IdempotencyKey;
 use crate::models::TokenResponse;
-use crate::retry::RetryPolicy;
+use crate::retry::{self, RetryPolicy};
 use crate::sanitize::sanitize_server_text;
 use crate::token::{CachedToken, TokenCache};
 
@@ -357,7 +357,7 @@ pub(crate) struct Answer {
     pub(crate) status: StatusCode,
     pub(crate) body: Bytes,
     pub(crate) url: String,
-    /// `Retry-After`, in its seconds form (the only one OffBlocks-like servers send).
+    /// The delay `Retry-After` asks for, in either of its forms (seconds or an HTTP-date).
     pub(crate) retry_after: Option<Duration>,
 }
 
@@ -475,6 +475,15 @@ impl Client {
                 Ok((answer, token_generation)) => {
                     span.record("status", answer.status.as_u16());
                     let error = api_error(&answer, key);
+                    if error.is_request_authentication() {
+                        // The middleware refused the request itself: the same key, key id and
+                        // clock would be refused again.
+                        tracing::warn!(parent: &span, key_id = ?self.key_id(), "the API refused the request signature");
+                        return Err(Error::RequestAuthentication {
+                            key_id: self.key_id(),
+                            answer: error,
+                        });
+                    }
                     if answer.status == StatusCode::UNAUTHORIZED
                         && operation.auth != Auth::None
                         && !refreshed_token
@@ -511,7 +520,8 @@ impl Client {
             };
             // The server's Retry-After wins over a shorter backoff.
             let delay = retry_after.map_or(backoff, |r| r.max(backoff));
-            // Saturating: Retry-After is the server's number, and may be absurd.
+            // Capped by the deadline: a wait that would end past it is not started (saturating:
+            // Retry-After is the server's number, and may be absurd).
             if started.elapsed().saturating_add(delay) > retry.deadline {
                 return Err(failure);
             }
@@ -594,12 +604,9 @@ impl Client {
                 location,
             }));
         }
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+        let header = |name| response.headers().get(name).and_then(|v| v.to_str().ok());
+        let retry_after = header(RETRY_AFTER)
+            .and_then(|v| retry::retry_after(v, header(DATE), SystemTime::now()));
         // Content-Length refuses a large answer before reading it; the count below also stops
         // a chunked or close-delimited one, which has none.
         let too_large = || {

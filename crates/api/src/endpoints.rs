@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::client::{Auth, Client, Operation, decode};
 use crate::error::{Error, Result};
 use crate::idempotency::IdempotencyKey;
-use crate::models::{Account, CreateAccount, CreateCustomer, Customer, ListResponse};
+use crate::models::{Account, CreateAccount, CreateCustomer, Customer};
 
 /// Characters left as they are in an id placed in a path: unreserved ones (RFC 3986).
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -131,11 +131,19 @@ impl Client {
         )
     }
 
-    /// `GET /customers`.
+    /// `GET /customers`: every page of it (see the crate's notes on paging).
     pub async fn list_customers(&self) -> Result<Vec<Customer>> {
-        let list: ListResponse<Customer> =
-            decode(&self.execute(Operation::get(paths::CUSTOMERS)).await?)?;
-        Ok(list.into_items())
+        self.list_all(paths::CUSTOMERS).await
+    }
+
+    /// The first customer of `GET /customers` for which `matches` holds, reading pages only
+    /// until it is found.
+    pub async fn find_customer(
+        &self,
+        matches: impl FnMut(&Customer) -> bool,
+    ) -> Result<Option<Customer>> {
+        let (mut read, found) = self.list_until(paths::CUSTOMERS, matches).await?;
+        Ok(if found { read.pop() } else { None })
     }
 
     /// `GET /customers/{id}/challenge`: a fresh ownership challenge (base64).
@@ -183,18 +191,15 @@ impl Client {
         )
     }
 
-    /// `GET /accounts`.
+    /// `GET /accounts`: every page of it.
     pub async fn list_accounts(&self) -> Result<Vec<Account>> {
-        let list: ListResponse<Account> =
-            decode(&self.execute(Operation::get(paths::ACCOUNTS)).await?)?;
-        Ok(list.into_items())
+        self.list_all(paths::ACCOUNTS).await
     }
 
-    /// `GET /customers/{id}/accounts`.
+    /// `GET /customers/{id}/accounts`: every page of it.
     pub async fn list_customer_accounts(&self, customer_id: &str) -> Result<Vec<Account>> {
-        let op = Operation::get(paths::customer_accounts(&seg(customer_id)));
-        let list: ListResponse<Account> = decode(&self.execute(op).await?)?;
-        Ok(list.into_items())
+        self.list_all(&paths::customer_accounts(&seg(customer_id)))
+            .await
     }
 
     /// `GET /accounts/{id}/challenge`: a fresh creation or deletion challenge (base64); every

@@ -65,6 +65,19 @@ impl ApiError {
                 || self.message.to_ascii_lowercase().contains("idempotency"))
     }
 
+    /// Whether this is the signature middleware's refusal of the request itself (`400`, the plain
+    /// text body `invalid required signature`, no JSON code): the request signature, its
+    /// `Content-Digest`, its key id or its time window did not pass. It says nothing about a
+    /// challenge, and trying again with the same key and key id cannot help.
+    pub fn is_request_authentication(&self) -> bool {
+        self.status == StatusCode::BAD_REQUEST
+            && self.code.is_none()
+            && self
+                .message
+                .trim()
+                .eq_ignore_ascii_case(chainsig_core::offblocks::SIGNATURE_REFUSED_BODY)
+    }
+
     /// Whether the error code is `code`.
     pub fn has_code(&self, code: &str) -> bool {
         self.code.as_deref() == Some(code)
@@ -135,6 +148,23 @@ pub enum Error {
     /// rule, what it saw, and the policy line that would allow it.
     #[error("refused to sign the challenge: {0}")]
     PolicyRefused(PolicyRefusal),
+    /// The API refused the request's own authentication (its HTTP message signature, digest,
+    /// key id or time window: [`ApiError::is_request_authentication`]). Not about a challenge,
+    /// never retried, nothing re-fetched.
+    #[error(
+        "the API refused the request signature ({answer}) made under key id {}: check that \
+         this key id is the one the API returned when this key was registered (PUT /auth/signing), \
+         that the key registered there is still this signing key (it is replaced by every \
+         registration and gone after DELETE /auth/signing), and that this machine's clock is right \
+         (a signature is only accepted within a few seconds of its `created` time)",
+        key_id.as_deref().unwrap_or("(none)")
+    )]
+    RequestAuthentication {
+        /// The `keyid` the request was signed under.
+        key_id: Option<String>,
+        /// The answer.
+        answer: ApiError,
+    },
     /// The server rejected the signature every time, up to the attempt limit.
     #[error("the challenge signature was rejected {attempts} time(s); last answer: {last}")]
     ChallengeRejected {
@@ -193,7 +223,8 @@ impl Error {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(e) => Some(e),
-            Error::ChallengeRejected { last, .. } => Some(last),
+            Error::ChallengeRejected { last, .. }
+            | Error::RequestAuthentication { answer: last, .. } => Some(last),
             _ => None,
         }
     }
@@ -201,7 +232,9 @@ impl Error {
     /// The idempotency key of the request that failed, if it was a write.
     pub fn idempotency_key(&self) -> Option<Uuid> {
         match self {
-            Error::Api(e) | Error::ChallengeRejected { last: e, .. } => e.idempotency_key,
+            Error::Api(e)
+            | Error::ChallengeRejected { last: e, .. }
+            | Error::RequestAuthentication { answer: e, .. } => e.idempotency_key,
             Error::Transport {
                 idempotency_key, ..
             } => *idempotency_key,

@@ -8,6 +8,7 @@ mod error;
 mod flows;
 mod idempotency;
 mod models;
+mod paging;
 mod retry;
 mod sanitize;
 mod token;
@@ -44,7 +45,8 @@ pub mod fuzzing {
         crate::client::api_error(&answer, None)
     }
 
-    /// A list answer (`{"items": [...]}` or a bare array), decoded as the client decodes lists.
+    /// One page of a list answer (a bare array, or an object with `items` and paging fields),
+    /// decoded as the client decodes lists; the items only.
     pub fn decode_list<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<Vec<T>> {
         let answer = crate::client::Answer {
             status: http::StatusCode::OK,
@@ -52,7 +54,6 @@ pub mod fuzzing {
             url: "https://fuzz.invalid/v1".to_owned(),
             retry_after: None,
         };
-        crate::client::decode::<crate::models::ListResponse<T>>(&answer)
-            .map(crate::models::ListResponse::into_items)
+        crate::paging::page_of::<T>(&answer).map(|page| page.items)
     }
 }

@@ -200,22 +200,6 @@ impl fmt::Debug for TokenResponse {
     }
 }
 
-/// A list answer: `{"items": [...]}` or a bare array (the real shape is undocumented).
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-pub(crate) enum ListResponse<T> {
-    Wrapped { items: Vec<T> },
-    Bare(Vec<T>),
-}
-
-impl<T> ListResponse<T> {
-    pub(crate) fn into_items(self) -> Vec<T> {
-        match self {
-            ListResponse::Wrapped { items } | ListResponse::Bare(items) => items,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,12 +227,5 @@ mod tests {
             assert!(!matches!(status, AccountStatus::Unknown(_)));
             assert_eq!(status.as_str(), s);
         }
-    }
-
-    #[test]
-    fn lists_wrapped_or_bare() {
-        let wrapped: ListResponse<u8> = serde_json::from_str(r#"{"items":[1,2]}"#).unwrap();
-        let bare: ListResponse<u8> = serde_json::from_str("[1,2]").unwrap();
-        assert_eq!(wrapped.into_items(), bare.into_items());
     }
 }

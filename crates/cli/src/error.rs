@@ -57,6 +57,11 @@ const POLICY_HINT: &str = "nothing was signed: the challenge policy (--policy FI
 default for challenges a server sent) decides what may be signed, and `chainsig challenge inspect` \
 shows what a challenge is";
 
+/// What to do when the API refuses a request signature (the middleware's 400).
+const REQUEST_SIGNATURE_HINT: &str = "the request signature was refused: check that OFFBLOCKS_KEY_ID is the \
+key id the API returned for this signing key (or unset it to register the key again), that the key \
+registered with the API is this one, and that this machine's clock is right";
+
 impl CliError {
     pub(crate) fn input(message: impl Into<String>) -> Self {
         CliError::Input {
@@ -117,10 +122,8 @@ impl From<chainsig_api::Error> for CliError {
             },
             E::Api(api) => {
                 let hint = match api.status.as_u16() {
-                    401 => Some("check OFFBLOCKS_API_KEY and OFFBLOCKS_API_SECRET for this base URL".to_owned()),
-                    400 if api.has_code("invalid_signature") => Some(
-                        "the request signature was refused: check OFFBLOCKS_KEY_ID matches the registered key \
-                         (or unset it to register the key again) and that the clock is right"
+                    401 => Some(
+                        "check OFFBLOCKS_API_KEY and OFFBLOCKS_API_SECRET for this base URL"
                             .to_owned(),
                     ),
                     _ => None,
@@ -131,6 +134,11 @@ impl From<chainsig_api::Error> for CliError {
                     transient: api.is_retryable(),
                 }
             }
+            E::RequestAuthentication { .. } => CliError::Network {
+                message,
+                hint: Some(REQUEST_SIGNATURE_HINT.to_owned()),
+                transient: false,
+            },
             E::Transport { .. } => CliError::Network {
                 transient: true,
                 message,

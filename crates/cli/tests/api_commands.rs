@@ -514,23 +514,27 @@ fn bad_keys_wrong_secret_and_unreachable_api_have_their_exit_codes() {
         .code(2)
         .stderr(predicate::str::contains("solana-keygen"))
         .stderr(predicate::str::contains("expected an EVM key"));
+    // `onboard` of the EVM key with one setting changed: exit 3; its output.
+    let onboard_with = |variable: &str, value: &str| {
+        let output = sandbox
+            .cmd()
+            .env(variable, value)
+            .args([
+                "onboard",
+                "--chain",
+                "evm",
+                "--key-file",
+                path_str(&evm_key),
+            ])
+            .args(["--external-id", "x", "--simulate-kyc"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(3), "{}", all_text(&output));
+        all_text(&output)
+    };
     // Wrong API secret: 3, with a hint, and neither secret on the screen.
     let wrong = "0123456789abcdef0123456789abcdef01234567";
-    let output = sandbox
-        .cmd()
-        .env("OFFBLOCKS_API_SECRET", wrong)
-        .args([
-            "onboard",
-            "--chain",
-            "evm",
-            "--key-file",
-            path_str(&evm_key),
-        ])
-        .args(["--external-id", "x", "--simulate-kyc"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(3), "{}", all_text(&output));
-    let text = all_text(&output);
+    let text = onboard_with("OFFBLOCKS_API_SECRET", wrong);
     assert!(text.contains("401"), "{text}");
     assert!(
         text.contains("hint: check OFFBLOCKS_API_KEY and OFFBLOCKS_API_SECRET"),
@@ -538,6 +542,18 @@ fn bad_keys_wrong_secret_and_unreachable_api_have_their_exit_codes() {
     );
     assert!(
         !text.contains(wrong) && !text.contains(sandbox.handle.api_secret()),
+        "{text}"
+    );
+    // A key id the API does not know: the middleware's 400, exit 3, with the hint about the
+    // key id, the registered key and the clock; not a rejected challenge.
+    let text = onboard_with("OFFBLOCKS_KEY_ID", "3ff1e847-f3c9-45ad-87b9-4cb325f5da07");
+    assert!(text.contains("request signature"), "{text}");
+    assert!(
+        text.contains("hint:") && text.contains("OFFBLOCKS_KEY_ID"),
+        "{text}"
+    );
+    assert!(
+        text.contains("clock") && !text.contains("rejected"),
         "{text}"
     );
     // Nothing listens there: 3, with a hint.

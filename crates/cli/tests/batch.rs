@@ -242,10 +242,11 @@ fn bad_rows_are_reported_by_line_and_the_batch_goes_on() {
     sandbox.solana_key("sol-on-evm.json");
     sandbox.evm_key("evm-on-sol.key");
     sandbox.evm_key("d.key");
+    // RFC 4180: a quoted field may hold commas and line breaks (good-b's), and an unterminated
+    // quote runs to the end of the file (so it is last here).
     let csv = "\
 external_id,chain,key_file,currency
 good-a,evm,a.key,EUR
-\"bad-quote,evm,c.key,EUR
 too-few,evm,c.key
 unknown-chain,dogecoin,c.key,EUR
 missing-key,evm,missing.key,EUR
@@ -255,8 +256,10 @@ lower-currency,evm,c.key,eur
 good-a,solana,b.json,EUR
 ,evm,c.key,EUR
 
-good-b,solana,b.json,GBP
+\"good-b, with a comma\",solana,\"b.json\",GBP
 unsupported-currency,evm,d.key,XYZ
+\"bad-quote,evm,c.key,EUR
+missing-key,evm,missing.key,EUR
 ";
     std::fs::write(sandbox.path("bad.csv"), csv).unwrap();
     let output = sandbox
@@ -272,28 +275,29 @@ unsupported-currency,evm,d.key,XYZ
             .unwrap_or_else(|| panic!("no report for line {line}: {rows:?}"))
     };
     for (line, reason) in [
-        (3, "unterminated quote"),
-        (4, "expected 4 fields"),
-        (5, "unknown chain `dogecoin`"),
-        (6, "missing.key"),
-        (7, "expected an EVM key"),
-        (8, "evm-on-sol.key"),
-        (9, "ISO 4217"),
+        (3, "expected 4 fields"),
+        (4, "unknown chain `dogecoin`"),
+        (5, "missing.key"),
+        (6, "expected an EVM key"),
+        (7, "evm-on-sol.key"),
+        (8, "ISO 4217"),
         (
-            10,
+            9,
             "duplicate row: external_id `good-a` is already on line 2",
         ),
-        (11, "external_id is empty"),
-        (14, "unsupported_currency"),
+        (10, "external_id is empty"),
+        (13, "unsupported_currency"),
+        (14, "unterminated quote"),
     ] {
         let row = by_line(line);
         assert_eq!(row["status"], "failed", "{row}");
         let error = row["error"].as_str().unwrap();
         assert!(error.contains(reason), "line {line}: {error}");
     }
-    for line in [2, 13] {
+    for line in [2, 12] {
         assert_eq!(by_line(line)["status"], "done");
     }
+    assert_eq!(by_line(12)["externalId"], "good-b, with a comma");
     assert_eq!(rows.len(), 12, "the blank line is no row");
     assert_eq!(summary["rows"], 12);
     assert_eq!(summary["done"], 2);
@@ -304,7 +308,7 @@ unsupported-currency,evm,d.key,XYZ
         .iter()
         .map(|f| f["line"].as_u64().unwrap())
         .collect();
-    assert_eq!(failed_lines, [3, 4, 5, 6, 7, 8, 9, 10, 11, 14]);
+    assert_eq!(failed_lines, [3, 4, 5, 6, 7, 8, 9, 10, 13, 14]);
 
     // The good rows are the right customers; again, nothing is created twice.
     let client = sandbox.client();
@@ -316,7 +320,7 @@ unsupported-currency,evm,d.key,XYZ
     assert_eq!(good_a.chain_id, account_of(&evm_a));
     let good_b = customers
         .iter()
-        .find(|c| c.external_id == "good-b")
+        .find(|c| c.external_id == "good-b, with a comma")
         .unwrap();
     assert_eq!(good_b.chain_id, account_of(&sol_b));
     let before = sandbox.counters();

@@ -48,6 +48,16 @@ pub const CHALLENGE_TTL_SECS: u64 = 3600;
 /// Lifetime of an idempotency key, in seconds (D-idem: 1 hour).
 pub const IDEMPOTENCY_WINDOW_SECS: u64 = 3600;
 
+/// The whole body of the stock Go signature middleware's answer to a request it cannot
+/// authenticate (signature, digest, key id, time window): `400`, `text/plain`, this text
+/// (`offblocks-api.md` 1.4, A20). It names no reason.
+pub const SIGNATURE_REFUSED_BODY: &str = "invalid required signature";
+
+/// The sandbox's own response header naming why it refused a request's signature (the body is
+/// the middleware's, [`SIGNATURE_REFUSED_BODY`], and names nothing). The real API sends no such
+/// header.
+pub const SANDBOX_REASON_HEADER: &str = "x-chainsig-sandbox-reason";
+
 /// Error body of every 4xx/5xx answer of the sandbox: `{"error": "<code>", "message": "<text>"}`
 /// (A11: the real API's shape is undocumented; the client also keeps a plain-text body).
 pub mod error_body {

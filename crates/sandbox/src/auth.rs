@@ -7,9 +7,10 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use chainsig_core::offblocks::{SANDBOX_REASON_HEADER, SIGNATURE_REFUSED_BODY};
 use chainsig_httpsig::{P384VerifyingKey, Verifier};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -225,7 +226,6 @@ pub(crate) async fn authenticate(
         .await
         .unwrap_or_default();
     if let Err(e) = app.verifier.verify(&parts, &body, now) {
-        tracing::debug!(error = %e, "request signature refused");
         // A request addressed to another authority (proxy, port mapping, or a signature made for
         // another server): say which one is verified.
         let host = parts
@@ -240,13 +240,10 @@ pub(crate) async fn authenticate(
             ),
             _ => String::new(),
         };
-        return reject(
-            &app.counters,
-            ApiError::bad_request(
-                "invalid_signature",
-                format!("Invalid request signature: {e}{note}"),
-            ),
-        );
+        let reason = format!("{e}{note}");
+        tracing::warn!(%reason, method = %parts.method, path = parts.uri.path(), "request signature refused");
+        Counters::bump(&app.counters.rejected_requests);
+        return signature_refused(&reason);
     }
     next.run(Request::from_parts(parts, Body::from(body))).await
 }
@@ -256,6 +253,41 @@ pub(crate) async fn authenticate(
 pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request("invalid_json", format!("malformed JSON body: {e}")))
+}
+
+/// The stock Go middleware's answer to a request it cannot authenticate: `400`, `text/plain`,
+/// [`SIGNATURE_REFUSED_BODY`] and nothing else in the body, written as Go's `http.Error` writes
+/// it (a final newline, `X-Content-Type-Options: nosniff`; inferred: the fact sheet gives the
+/// status, type and text only). The sandbox's diagnosis goes to its log and to the
+/// [`SANDBOX_REASON_HEADER`] header (made visible ASCII, cut to 512 bytes).
+fn signature_refused(reason: &str) -> Response {
+    let mut reason: String = reason
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    reason.truncate(512);
+    let mut response = (
+        StatusCode::BAD_REQUEST,
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/plain; charset=utf-8",
+            ),
+            (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        format!("{SIGNATURE_REFUSED_BODY}\n"),
+    )
+        .into_response();
+    if let Ok(value) = axum::http::HeaderValue::from_str(&reason) {
+        response.headers_mut().insert(SANDBOX_REASON_HEADER, value);
+    }
+    response
 }
 
 fn reject(counters: &Counters, error: ApiError) -> Response {

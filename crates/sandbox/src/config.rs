@@ -43,6 +43,9 @@ pub struct SandboxConfig {
     pub clock_skew: Duration,
     /// Oldest request signature accepted, by `created` (default 300 s).
     pub max_signature_age: Duration,
+    /// Items in a page of a list endpoint when the request gives no `?limit=` (default 50);
+    /// `nextCursor` names the next page (see the README).
+    pub list_page_size: usize,
     /// Injected faults (default none).
     pub faults: FaultConfig,
     /// The clock (default the system clock).
@@ -66,6 +69,7 @@ impl Default for SandboxConfig {
             body_limit: 64 * 1024,
             clock_skew: Duration::from_secs(5),
             max_signature_age: Duration::from_secs(300),
+            list_page_size: 50,
             faults: FaultConfig::default(),
             clock: Arc::new(SystemClock),
         }
@@ -85,6 +89,7 @@ impl fmt::Debug for SandboxConfig {
             .field("token_ttl", &self.token_ttl)
             .field("challenge_ttl", &self.challenge_ttl)
             .field("deployment_delay", &self.deployment_delay)
+            .field("list_page_size", &self.list_page_size)
             .field("faults", &self.faults)
             .finish_non_exhaustive()
     }

@@ -8,7 +8,7 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use chainsig_core::offblocks::{CHALLENGE_FIELD, LIST_ITEMS_FIELD, SIGNING_KEY_ID_FIELD};
+use chainsig_core::offblocks::{CHALLENGE_FIELD, SIGNING_KEY_ID_FIELD};
 use serde_json::json;
 
 use crate::auth::{decode_public_key, parse_json};
@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::models::{
     CreateAccount, CreateCustomer, RegisterSigningKey, SignChallenge, TokenRequest,
 };
+use crate::paging::{PageQuery, page};
 use crate::server::App;
 use crate::store::{SignOutcome, verify_submission};
 
@@ -96,10 +97,13 @@ pub(crate) async fn create_customer(State(app): State<Arc<App>>, body: Bytes) ->
     Ok((StatusCode::CREATED, Json(customer)).into_response())
 }
 
-/// `GET /customers`.
-pub(crate) async fn list_customers(State(app): State<Arc<App>>) -> Response {
+/// `GET /customers`, a page at a time.
+pub(crate) async fn list_customers(
+    State(app): State<Arc<App>>,
+    query: PageQuery,
+) -> Result<Response> {
     let items = app.store().list_customers(app.clock.now());
-    Json(json!({ LIST_ITEMS_FIELD: items })).into_response()
+    page(items, &query, app.config.list_page_size)
 }
 
 /// `GET /customers/{id}`.
@@ -181,15 +185,19 @@ pub(crate) async fn create_account(
 pub(crate) async fn list_customer_accounts(
     State(app): State<Arc<App>>,
     Id(id): Id,
+    query: PageQuery,
 ) -> Result<Response> {
     let items = app.store().list_accounts(Some(&id), app.clock.now())?;
-    Ok(Json(json!({ LIST_ITEMS_FIELD: items })).into_response())
+    page(items, &query, app.config.list_page_size)
 }
 
-/// `GET /accounts`.
-pub(crate) async fn list_accounts(State(app): State<Arc<App>>) -> Result<Response> {
+/// `GET /accounts`, a page at a time.
+pub(crate) async fn list_accounts(
+    State(app): State<Arc<App>>,
+    query: PageQuery,
+) -> Result<Response> {
     let items = app.store().list_accounts(None, app.clock.now())?;
-    Ok(Json(json!({ LIST_ITEMS_FIELD: items })).into_response())
+    page(items, &query, app.config.list_page_size)
 }
 
 /// `GET /accounts/{id}`.

@@ -12,6 +12,7 @@ mod faults;
 mod handlers;
 mod idempotency;
 mod models;
+mod paging;
 mod server;
 mod store;
 

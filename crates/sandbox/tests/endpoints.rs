@@ -67,9 +67,8 @@ async fn the_same_signing_key_keeps_its_id_and_a_new_key_replaces_it() {
     let other = P384SigningKey::generate().unwrap();
     let other_id = register_key(&env.http, &env.sandbox, &env.token, &other).await;
     assert_ne!(other_id, env.key_id);
-    env.get(paths::CUSTOMERS)
-        .await
-        .expect_error(400, "invalid_signature");
+    let reason = env.get(paths::CUSTOMERS).await.expect_signature_refused();
+    assert!(reason.contains(&env.key_id), "{reason}");
     env.req(Method::GET, paths::CUSTOMERS, None)
         .key(&other)
         .keyid(&other_id)
@@ -594,4 +593,44 @@ async fn a_fresh_token_and_key_work_against_a_running_sandbox() {
         .send()
         .await
         .expect(200);
+}
+
+#[tokio::test]
+async fn lists_come_in_pages_named_by_a_cursor() {
+    let env = Env::start().await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let account = chainsig_evm::LocalEvmSigner::random().account().to_string();
+        ids.push(env.create_customer(&account).await.0);
+    }
+    let first = env.get("/customers?limit=2").await.expect(200).clone();
+    let page_ids = |page: &serde_json::Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(page_ids(&first), ids[..2]);
+    let cursor = first["nextCursor"].as_str().unwrap();
+    let second = env
+        .get(&format!("/customers?limit=2&cursor={cursor}"))
+        .await
+        .expect(200)
+        .clone();
+    assert_eq!(page_ids(&second), ids[2..]);
+    assert!(second.get("nextCursor").is_none(), "{second}");
+    // Without a limit: the configured page size (50), so all three.
+    assert_eq!(page_ids(env.get("/customers").await.expect(200)), ids);
+    for bad in [
+        "/customers?limit=0",
+        "/customers?limit=101",
+        "/customers?limit=x",
+    ] {
+        env.get(bad).await.expect_error(400, "invalid_limit");
+    }
+    env.get("/customers?cursor=nope")
+        .await
+        .expect_error(400, "invalid_cursor");
 }

@@ -31,7 +31,22 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Resp>,
 {
-    refused_with(env, status, code, rejected, 0, attempt).await;
+    refused_with(env, rejected, 0, attempt, |r| r.expect_error(status, code)).await;
+}
+
+/// A request the signature middleware refuses: like [`refused`], with the middleware's answer
+/// (`400 text/plain invalid required signature`). Returns the sandbox's reason header.
+async fn refused_signature<F, Fut>(env: &Env, attempt: F) -> String
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Resp>,
+{
+    let mut reason = String::new();
+    refused_with(env, 1, 0, attempt, |r| {
+        reason = r.expect_signature_refused()
+    })
+    .await;
+    reason
 }
 
 /// A refused challenge submission: like [`refused`], but `challenges_rejected` moves by one.
@@ -40,23 +55,22 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Resp>,
 {
-    refused_with(env, 400, code, 0, 1, attempt).await;
+    refused_with(env, 0, 1, attempt, |r| r.expect_error(400, code)).await;
 }
 
 async fn refused_with<F, Fut>(
     env: &Env,
-    status: u16,
-    code: &str,
     rejected: u64,
     challenges_rejected: u64,
     attempt: F,
+    check: impl FnOnce(&Resp),
 ) where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Resp>,
 {
     let mut before: State = env.state().await;
     let counted = env.sandbox.counters().rejected_requests;
-    attempt().await.expect_error(status, code);
+    check(&attempt().await);
     assert_eq!(
         env.sandbox.counters().rejected_requests - counted,
         rejected,
@@ -127,7 +141,7 @@ async fn an_expired_token_is_refused() {
 #[tokio::test]
 async fn a_bad_signature_is_refused() {
     let env = Env::start().await;
-    refused(&env, 400, "invalid_signature", 1, || async {
+    refused_signature(&env, || async {
         let mut request = env
             .req(Method::POST, paths::CUSTOMERS, Some(new_customer_body()))
             .build()
@@ -151,7 +165,7 @@ async fn a_bad_signature_is_refused() {
 #[tokio::test]
 async fn a_missing_signature_is_refused() {
     let env = Env::start().await;
-    refused(&env, 400, "invalid_signature", 1, || async {
+    refused_signature(&env, || async {
         env.req(Method::POST, paths::CUSTOMERS, Some(new_customer_body()))
             .unsigned()
             .send()
@@ -159,7 +173,7 @@ async fn a_missing_signature_is_refused() {
     })
     .await;
     // Signature-Input without Signature.
-    refused(&env, 400, "invalid_signature", 1, || async {
+    refused_signature(&env, || async {
         let mut request = env
             .req(Method::POST, paths::CUSTOMERS, Some(new_customer_body()))
             .build()
@@ -169,7 +183,7 @@ async fn a_missing_signature_is_refused() {
     })
     .await;
     // A GET too.
-    refused(&env, 400, "invalid_signature", 1, || async {
+    refused_signature(&env, || async {
         env.req(Method::GET, paths::CUSTOMERS, None)
             .unsigned()
             .send()
@@ -182,7 +196,7 @@ async fn a_missing_signature_is_refused() {
 async fn a_signature_by_another_key_is_refused() {
     let env = Env::start().await;
     let other = P384SigningKey::generate().unwrap();
-    refused(&env, 400, "invalid_signature", 1, || async {
+    refused_signature(&env, || async {
         env.req(Method::POST, paths::CUSTOMERS, Some(new_customer_body()))
             .key(&other)
             .send()
@@ -194,20 +208,22 @@ async fn a_signature_by_another_key_is_refused() {
 #[tokio::test]
 async fn an_unknown_keyid_is_refused() {
     let env = Env::start().await;
-    let resp = refused(&env, 400, "invalid_signature", 1, || async {
+    let keyid = Uuid::new_v4().to_string();
+    let reason = refused_signature(&env, || async {
         env.req(Method::POST, paths::CUSTOMERS, Some(new_customer_body()))
-            .keyid(&Uuid::new_v4().to_string())
+            .keyid(&keyid)
             .send()
             .await
-    });
-    resp.await;
+    })
+    .await;
+    assert!(reason.contains(&keyid), "{reason}");
 }
 
 #[tokio::test]
 async fn a_signature_created_in_the_future_is_refused() {
     let env = Env::start().await;
     let future = env.now() + 60;
-    refused(&env, 400, "invalid_signature", 1, || async {
+    refused_signature(&env, || async {
         env.req(Method::POST, paths::CUSTOMERS, Some(new_customer_body()))
             .created(future)
             .send()
@@ -227,7 +243,7 @@ async fn an_expired_signature_is_refused() {
     let env = Env::start().await;
     // created 310 s ago, expires 10 s ago (beyond the 5 s skew).
     let created = env.now() - 310;
-    refused(&env, 400, "invalid_signature", 1, || async {
+    refused_signature(&env, || async {
         env.req(Method::POST, paths::CUSTOMERS, Some(new_customer_body()))
             .created(created)
             .send()
@@ -239,7 +255,7 @@ async fn an_expired_signature_is_refused() {
 #[tokio::test]
 async fn a_tampered_body_is_refused() {
     let env = Env::start().await;
-    refused(&env, 400, "invalid_signature", 1, || async {
+    refused_signature(&env, || async {
         let mut request = env
             .req(Method::POST, paths::CUSTOMERS, Some(new_customer_body()))
             .build()
@@ -249,7 +265,7 @@ async fn a_tampered_body_is_refused() {
     })
     .await;
     // The digest recomputed for the new body does not match the signed one either.
-    refused(&env, 400, "invalid_signature", 1, || async {
+    refused_signature(&env, || async {
         let mut request = env
             .req(Method::POST, paths::CUSTOMERS, Some(new_customer_body()))
             .build()
@@ -268,7 +284,7 @@ async fn a_tampered_path_query_or_header_is_refused() {
     let env = Env::start().await;
     let (_, customer) = env.active_evm_customer().await;
     // Signed for one customer's accounts, sent for the list of all accounts.
-    refused(&env, 400, "invalid_signature", 1, || async {
+    refused_signature(&env, || async {
         let mut request = env
             .req(Method::GET, &paths::customer_accounts(&customer), None)
             .build()
@@ -277,13 +293,13 @@ async fn a_tampered_path_query_or_header_is_refused() {
         env.send(request).await
     })
     .await;
-    refused(&env, 400, "invalid_signature", 1, || async {
+    refused_signature(&env, || async {
         let mut request = env.req(Method::GET, paths::ACCOUNTS, None).build().await;
         *request.uri_mut() = env.url("/accounts?limit=1").parse().unwrap();
         env.send(request).await
     })
     .await;
-    refused(&env, 400, "invalid_signature", 1, || async {
+    refused_signature(&env, || async {
         let mut request = env
             .req(Method::POST, paths::CUSTOMERS, Some(new_customer_body()))
             .build()
@@ -316,12 +332,8 @@ async fn a_replayed_old_request_is_refused() {
     // 301 s later the signature has not expired (expires = created + 300, 5 s skew), but it is
     // older than the 300 s maximum age.
     env.advance(Duration::from_secs(301));
-    refused(&env, 400, "invalid_signature", 1, || async {
-        env.send(copy(&request)).await
-    })
-    .await;
-    let message = env.send(copy(&request)).await.json["message"].clone();
-    assert!(message.as_str().unwrap().contains("old"), "{message}");
+    let reason = refused_signature(&env, || async { env.send(copy(&request)).await }).await;
+    assert!(reason.contains("old"), "{reason}");
 }
 
 #[tokio::test]

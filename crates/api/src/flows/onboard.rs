@@ -97,12 +97,15 @@ impl Client {
             Err(Error::Api(e))
                 if e.status == StatusCode::CONFLICT && !e.is_idempotency_in_flight() =>
             {
-                // Already exists (an earlier run whose idempotency window has passed): find it.
-                let found = self.list_customers().await?.into_iter().find(|c| {
-                    c.external_id == external_id
-                        && c.account_id()
-                            .is_ok_and(|a| a.same_address(signer.account()))
-                });
+                // Already exists (an earlier run whose idempotency window has passed): find it,
+                // on whichever page of the list it is.
+                let found = self
+                    .find_customer(|c| {
+                        c.external_id == external_id
+                            && c.account_id()
+                                .is_ok_and(|a| a.same_address(signer.account()))
+                    })
+                    .await?;
                 match found {
                     Some(customer) => (customer, true),
                     None => return Err(Error::Api(e)),

@@ -54,13 +54,15 @@ impl ChallengeSubject<'_> {
 
 /// Whether an error answer to a submission means "this signature was not accepted, a new
 /// challenge is waiting" (bad signature, expired or stale challenge).
-/// OffBlocks documents the statuses, not the codes; the codes excluded here are about the
-/// request (its HTTP signature, its idempotency key), and a new challenge would not help.
+/// OffBlocks documents the statuses, not the codes. Excluded, being about the request and not
+/// the challenge (a new challenge would not help, and fetching one invalidates the pending one):
+/// the signature middleware's answer (`400 text/plain invalid required signature`, which the
+/// client already turns into [`Error::RequestAuthentication`]) and a reused idempotency key.
 fn is_rejection(error: &ApiError) -> bool {
     matches!(
         error.status,
         StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::GONE
-    ) && !error.has_code("invalid_signature")
+    ) && !error.is_request_authentication()
         && !error.has_code("idempotency_key_reused")
 }
 

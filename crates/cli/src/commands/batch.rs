@@ -36,27 +36,62 @@ struct BadRow {
     reason: String,
 }
 
-/// Splits one CSV line into its fields (quotes as in RFC 4180, surrounding spaces trimmed).
-/// Each line is parsed on its own, so that a malformed line (an unterminated quote) is
-/// reported alone and never swallows the lines after it.
-fn fields(line: &str) -> Result<Vec<String>, String> {
-    if line.bytes().filter(|b| *b == b'"').count() % 2 == 1 {
-        return Err("malformed CSV: unterminated quote".to_owned());
-    }
+/// One record of the CSV: the line it starts on (1-based) and its fields (surrounding spaces
+/// trimmed), or why it is unusable.
+type Record = (usize, Result<Vec<String>, String>);
+
+/// Reads every record of the CSV with the csv crate, as RFC 4180 has it: a quoted field may hold
+/// commas, doubled quotes and line breaks (so a record may span lines; an unterminated quote runs
+/// to the end of the file). A UTF-8 BOM is skipped (by csv-core); blank lines are not records.
+/// A record that is not UTF-8 is reported alone, with its line.
+fn records(bytes: &[u8]) -> Vec<Record> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .trim(csv::Trim::All)
         .flexible(true)
-        .from_reader(line.as_bytes());
-    match reader.records().next() {
-        Some(Ok(record)) => Ok(record.iter().map(str::to_owned).collect()),
-        Some(Err(e)) => Err(format!("malformed CSV: {e}")),
-        None => Ok(Vec::new()),
+        .from_reader(bytes);
+    let mut records = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    // csv's `Position::line` is where the reader stood, before the line breaks and blank lines
+    // it skips ahead of a record (and it counts a CRLF's CR and LF apart): the line a record
+    // starts on is counted here, from the record's byte offset past those breaks.
+    let (mut counted_to, mut line) = (0usize, 1usize);
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                // Only an I/O error stops the csv reader; from a slice there is none.
+                records.push((line, Err(format!("malformed CSV: {e}"))));
+                break;
+            }
+        }
+        let mut start = record
+            .position()
+            .and_then(|p| usize::try_from(p.byte()).ok())
+            .unwrap_or(counted_to)
+            .clamp(counted_to, bytes.len());
+        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        line += bytes[counted_to..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        counted_to = start;
+        if record.len() == 1 && record[0].is_empty() {
+            continue; // a line of spaces
+        }
+        let fields = csv::StringRecord::from_byte_record(record.clone())
+            .map(|r| r.iter().map(str::to_owned).collect())
+            .map_err(|_| "malformed CSV: the record is not UTF-8".to_owned());
+        records.push((line, fields));
     }
+    records
 }
 
 /// Reads the CSV: `Err` for a file that cannot be used at all (unreadable, no header, a
-/// missing column), otherwise one entry per data line, good or bad.
+/// missing column), otherwise one entry per data record, good or bad, with the line it starts on.
 fn read_rows(csv: &Path) -> Result<Vec<Result<Row, BadRow>>, CliError> {
     let bytes = std::fs::read(csv).map_err(|e| {
         CliError::with_hint(
@@ -64,12 +99,7 @@ fn read_rows(csv: &Path) -> Result<Vec<Result<Row, BadRow>>, CliError> {
             "give --batch the path of a CSV file with the columns external_id,chain,key_file,currency",
         )
     })?;
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    let mut lines = bytes
-        .split(|b| *b == b'\n')
-        .enumerate()
-        .map(|(i, line)| (i + 1, line.strip_suffix(b"\r").unwrap_or(line)))
-        .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace));
+    let mut lines = records(&bytes).into_iter();
 
     let header_error = |what: String| {
         CliError::with_hint(
@@ -83,9 +113,7 @@ fn read_rows(csv: &Path) -> Result<Vec<Result<Row, BadRow>>, CliError> {
     let (_, header) = lines
         .next()
         .ok_or_else(|| header_error("the file is empty".to_owned()))?;
-    let header = std::str::from_utf8(header)
-        .map_err(|_| header_error("the header is not UTF-8".to_owned()))
-        .and_then(|h| fields(h).map_err(|e| header_error(format!("header: {e}"))))?;
+    let header = header.map_err(|e| header_error(format!("header: {e}")))?;
     let missing: Vec<&str> = COLUMNS
         .iter()
         .filter(|c| !header.iter().any(|h| h == *c))
@@ -112,16 +140,19 @@ fn read_rows(csv: &Path) -> Result<Vec<Result<Row, BadRow>>, CliError> {
             external_id,
             reason,
         };
-        let parsed = std::str::from_utf8(text)
-            .map_err(|_| "malformed CSV: the line is not UTF-8".to_owned())
-            .and_then(fields);
-        let record = match parsed {
+        let record = match text {
             Ok(record) if record.len() == header.len() => record,
             Ok(record) => {
+                let spans = if record.iter().any(|f| f.contains('\n')) {
+                    "; a quoted field of this record holds line breaks: check its quotes (an \
+                     unterminated quote runs to the end of the file)"
+                } else {
+                    ""
+                };
                 rows.push(Err(bad(
                     None,
                     format!(
-                        "malformed CSV: expected {} fields ({}), found {}",
+                        "malformed CSV: expected {} fields ({}), found {}{spans}",
                         header.len(),
                         header.join(","),
                         record.len()
@@ -610,38 +641,62 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    #[test]
-    fn fields_of_a_line() {
-        assert_eq!(
-            fields(" a , evm,\"k,1\" ,EUR").unwrap(),
-            ["a", "evm", "k,1", "EUR"]
-        );
-        assert!(
-            fields("\"a,evm,k,EUR")
-                .unwrap_err()
-                .contains("unterminated quote")
-        );
+    /// Writes `text` as a batch file in a new directory and reads it.
+    fn read(text: &[u8]) -> (tempfile::TempDir, Vec<Result<Row, BadRow>>) {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("c.csv");
+        std::fs::write(&csv, text).unwrap();
+        let rows = read_rows(&csv).unwrap();
+        (dir, rows)
     }
 
     #[test]
-    fn an_unterminated_quote_spoils_one_line_only() {
-        let dir = tempfile::tempdir().unwrap();
-        let csv = dir.path().join("c.csv");
-        std::fs::write(
-            &csv,
-            "external_id,chain,key_file,currency\n\"a,evm,a.key,EUR\n\nb,solana,b.json,EUR\r\nb,evm,c.key,EUR\n",
-        )
-        .unwrap();
-        let rows = read_rows(&csv).unwrap();
-        assert_eq!(rows.len(), 3);
-        let bad = rows[0].as_ref().err().unwrap();
-        assert_eq!(bad.line, 2);
-        let good = rows[1].as_ref().unwrap();
-        assert_eq!((good.line, good.external_id.as_str()), (4, "b"));
-        assert_eq!(good.key_file, dir.path().join("b.json"));
-        let duplicate = rows[2].as_ref().err().unwrap();
-        assert_eq!(duplicate.line, 5);
+    fn quoted_fields_commas_newlines_and_a_bom() {
+        let (dir, rows) = read(
+            "\u{feff}external_id , chain,key_file,currency\r\n\
+             \"a, \"\"quoted\"\"\nid\", evm,\"k,1.key\" ,EUR\r\n\
+             \n\
+             b,solana,b.json,EUR\n"
+                .as_bytes(),
+        );
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        let a = rows[0].as_ref().unwrap();
+        assert_eq!(a.line, 2);
+        assert_eq!(a.external_id, "a, \"quoted\"\nid");
+        assert_eq!(a.key_file, dir.path().join("k,1.key"));
+        // The record above spans lines 2 and 3; a blank line 4 is no record.
+        let b = rows[1].as_ref().unwrap();
+        assert_eq!((b.line, b.external_id.as_str()), (5, "b"));
+    }
+
+    #[test]
+    fn bad_records_keep_their_lines() {
+        let (_dir, rows) = read(
+            b"external_id,chain,key_file,currency\n\
+              a,evm\n\
+              \n\
+              b,solana,b.json,EUR\r\n\
+              \xff,evm,c.key,EUR\n\
+              b,evm,c.key,EUR\n\
+              \"c,evm,c.key,EUR\nd,evm,d.key,EUR\n",
+        );
+        let lines: Vec<usize> = rows
+            .iter()
+            .map(|r| r.as_ref().map_or_else(|b| b.line, |r| r.line))
+            .collect();
+        assert_eq!(lines, [2, 4, 5, 6, 7]);
+        assert!(rows[0].as_ref().err().unwrap().reason.contains("found 2"));
+        assert!(rows[1].is_ok());
+        assert!(rows[2].as_ref().err().unwrap().reason.contains("UTF-8"));
+        let duplicate = rows[3].as_ref().err().unwrap();
         assert!(duplicate.reason.contains("line 4"), "{}", duplicate.reason);
+        // An unterminated quote runs to the end of the file, and says so.
+        let unterminated = rows[4].as_ref().err().unwrap();
+        assert!(
+            unterminated.reason.contains("unterminated quote"),
+            "{}",
+            unterminated.reason
+        );
     }
 
     #[test]

@@ -44,6 +44,26 @@ impl Resp {
         &self.json
     }
 
+    /// Asserts the stock Go middleware's refusal of a request signature: `400`, `text/plain`,
+    /// the body `invalid required signature` and nothing else; the sandbox's reason only in its
+    /// own header. Returns that reason.
+    #[track_caller]
+    pub fn expect_signature_refused(&self) -> String {
+        self.expect(400);
+        let content_type = self.headers["content-type"].to_str().unwrap();
+        assert!(content_type.starts_with("text/plain"), "{content_type}");
+        assert_eq!(
+            String::from_utf8_lossy(&self.bytes).trim_end(),
+            chainsig_core::offblocks::SIGNATURE_REFUSED_BODY
+        );
+        let reason = self.headers[chainsig_core::offblocks::SANDBOX_REASON_HEADER]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(!reason.is_empty());
+        reason
+    }
+
     /// Asserts a 4xx/5xx with the JSON error shape `{"error", "message"}` and the given code.
     #[track_caller]
     pub fn expect_error(&self, status: u16, code: &str) {
