@@ -15,6 +15,7 @@ mod registry;
 mod signature;
 mod signer;
 mod siwx;
+mod standard_policy;
 pub mod txshape;
 mod verifier;
 
@@ -31,9 +32,7 @@ pub use classify::{
 };
 pub use error::{CaipError, ChallengeError, SignatureError, SignerError, VerifyError};
 pub use policy::{AllowAll, ChallengePolicy, Decision, PolicyInput, PolicyRefusal};
-pub use policy_rules::{
-    AllowRules, PolicyFileError, PolicyRules, RateLimit, SiwxRules, StandardPolicy,
-};
+pub use policy_rules::{AllowRules, PolicyFileError, PolicyRules, RateLimit, SiwxRules};
 pub use policy_signer::{PolicySigner, sign_under_policy};
 pub use registry::{
     Chain, ChainRegistry, KeyLoadError, KeyLoader, KeyOptions, NewKey, RegistryError,
@@ -41,6 +40,7 @@ pub use registry::{
 pub use signature::{ChallengeSignature, SignatureScheme};
 pub use signer::{ApiIdentity, ChallengeSigner, SigningContext};
 pub use siwx::{SiwxError, SiwxMessage, format_siwx_time};
+pub use standard_policy::StandardPolicy;
 pub use verifier::ChallengeVerifier;
 
 /// Re-exported so that implementors of [`ChallengeSigner`] use the same macro version.
