@@ -2,14 +2,14 @@
 //! and how they fail: missing settings, wrong secret, unreachable API, bad keys.
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure report
 
-mod common;
+mod support;
 
 use std::os::unix::fs::PermissionsExt as _;
 
 use chainsig_api::IdempotencyKey;
 use chainsig_api::{AccountStatus, CreateAccount, CreateCustomer, CustomerStatus, FlowOptions};
-use common::*;
 use predicates::prelude::*;
+use support::*;
 
 #[test]
 fn signing_key_new_writes_0600_refuses_to_overwrite_and_loads_back() {

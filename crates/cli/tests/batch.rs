@@ -2,7 +2,7 @@
 //! after failed rows, and bad rows reported by line while the batch goes on.
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure report
 
-mod common;
+mod support;
 
 use std::collections::HashSet;
 use std::io::{BufRead as _, BufReader};
@@ -10,8 +10,8 @@ use std::process::Stdio;
 
 use chainsig_api::AccountStatus;
 use chainsig_sandbox::{FaultConfig, SandboxConfig};
-use common::*;
 use serde_json::Value;
+use support::*;
 
 /// Writes `n` rows (EVM and Solana alternating, keys in keys/) to `name`; returns the wallets
 /// by external id.

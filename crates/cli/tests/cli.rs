@@ -257,7 +257,7 @@ fn keygen_address_sign_verify_round_trip_on_both_chains() {
 
 #[test]
 fn keys_from_the_environment_and_keystores() {
-    let keystore = include_str!("../../evm/tests/fixtures/keystore-scrypt.json");
+    let keystore = include_str!("../../../testdata/keystores/keystore-scrypt.json");
     let keys = Keys::new();
     let path = keys.write("keystore.json", keystore);
     chainsig()

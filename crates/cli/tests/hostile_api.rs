@@ -2,7 +2,7 @@
 //! inert, and a redirect is an error that names where it pointed, never followed.
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure report
 
-mod common;
+mod support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{any, get, post};
 use chainsig_httpsig::P384SigningKey;
-use common::chainsig;
+use support::chainsig;
 
 /// Title change, screen clear, carriage return, 8-bit CSI.
 const HOSTILE: &str = "\x1b]0;pwned\x07\x1b[2Jcleared\rrewritten\u{9b}31m red";

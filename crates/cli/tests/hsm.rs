@@ -2,12 +2,12 @@
 //! onboarded against the sandbox (single and batch) with no private key outside the token.
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure report
 
-mod common;
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
-use common::{TestSandbox, json, json_lines};
+use support::{TestSandbox, json, json_lines};
 
 const PIN: &str = "cli-pin-4821-never-printed";
 const MODULES: &[&str] = &[

@@ -1,13 +1,13 @@
 //! `chainsig challenge inspect`: what a challenge is and what each chain would sign.
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure report
 
-mod common;
+mod support;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use common::*;
 use predicates::prelude::*;
 use serde_json::Value;
+use support::*;
 
 const SIWE: &str = "api.sandbox.offblocks.xyz wants you to sign in with your Ethereum account:\n\
 0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb\n\

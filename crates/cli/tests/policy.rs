@@ -1,12 +1,12 @@
 //! `--policy` and `--audit-log` on the commands that sign.
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure report
 
-mod common;
+mod support;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use common::{TestSandbox, chainsig, json, json_lines, path_str};
 use predicates::prelude::*;
+use support::{TestSandbox, chainsig, json, json_lines, path_str};
 
 const UUID: &[u8] = b"5df359f0-d299-40a1-8023-17c77a50144c";
 

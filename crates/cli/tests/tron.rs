@@ -2,16 +2,16 @@
 //! challenge inspect, and onboarding single and batch customers against the sandbox.
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure report
 
-mod common;
+mod support;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chainsig_api::{AccountStatus, CustomerStatus};
 use chainsig_core::ChallengeSigner;
 use chainsig_tron::LocalTronSigner;
-use common::{TestSandbox, all_text, chainsig, json, path_str};
 use predicates::prelude::*;
 use serde_json::Value;
+use support::{TestSandbox, all_text, chainsig, json, path_str};
 
 fn vectors() -> Vec<Value> {
     let all: Value = serde_json::from_str(include_str!(concat!(

@@ -8,8 +8,8 @@ use chainsig_evm::{KeyError, LocalEvmSigner};
 const KEY_HEX: &str = "0x4242424242424242424242424242424242424242424242424242424242424242";
 const KEY_ADDRESS: &str = "0x17c5185167401eD00cF5F5b2fc97D9BBfDb7D025";
 const PASSWORD: &[u8] = b"correct horse battery staple";
-const SCRYPT: &str = include_str!("fixtures/keystore-scrypt.json");
-const PBKDF2: &str = include_str!("fixtures/keystore-pbkdf2.json");
+const SCRYPT: &str = include_str!("../../../testdata/keystores/keystore-scrypt.json");
+const PBKDF2: &str = include_str!("../../../testdata/keystores/keystore-pbkdf2.json");
 const MNEMONIC: &str = "test test test test test test test test test test test junk";
 
 #[test]

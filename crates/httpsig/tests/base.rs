@@ -1,14 +1,14 @@
 //! Known-answer tests for the signature base and the signer's output, derived by hand from
 //! RFC 9421 §2 and the OffBlocks profile (not from the vectors file).
 
-mod common;
+mod support;
 
 use chainsig_httpsig::{
     ComponentError, P384SigningKey, ParamsError, RequestSigner, RequestTarget, SignError,
     SignatureParam, SignatureParams, normalize_authority, signature_base,
 };
-use common::now_or_never;
 use http::HeaderMap;
+use support::now_or_never;
 
 const TOKEN: &str = "Bearer abc.def.ghi";
 

@@ -9,7 +9,7 @@
 
 #![allow(clippy::unwrap_used)] // helpers of tests may unwrap
 
-mod common;
+mod support;
 
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -21,12 +21,12 @@ use chainsig_httpsig::{
     P384SigningKey, RequestSigner, RequestTarget, SignatureParam, SignatureParams, Verifier,
     signature_base,
 };
-use common::file;
 use http::{HeaderValue, Request};
 use http_body_util::{BodyExt, Full};
 use httpsig_hyper::prelude::message_component::HttpMessageComponentId;
 use httpsig_hyper::prelude::{AlgorithmName, HttpSignatureParams, PublicKey, SecretKey};
 use httpsig_hyper::{ContentDigestType, MessageSignatureReq, RequestContentDigest};
+use support::file;
 
 const TOKEN: &str = "Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig";
 const IDEMPOTENCY_KEY: &str = "0b5e5c3e-6f0a-4c39-9a3a-3f6f2d2c9f10";
@@ -257,7 +257,7 @@ fn now_or_never_sign(
     body: &[u8],
     created: u64,
 ) {
-    common::now_or_never(signer.sign(parts, body, created)).unwrap();
+    support::now_or_never(signer.sign(parts, body, created)).unwrap();
 }
 
 /// Our base and key, with the parameters in the order `httpsig` 0.0.26 rebuilds them in.

@@ -1,13 +1,13 @@
 //! Key loading: both OpenSSL PEM forms, typed errors for everything else, generation.
 
-mod common;
+mod support;
 
 use chainsig_httpsig::{KeyError, P384SigningKey, P384VerifyingKey};
-use common::file;
+use support::file;
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!(
-        "{}/tests/data/keys/{name}",
+        "{}/../../testdata/request-keys/{name}",
         env!("CARGO_MANIFEST_DIR")
     ))
     .expect("fixture key")

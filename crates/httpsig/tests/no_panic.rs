@@ -1,6 +1,6 @@
 //! No input makes parsing or verification panic; signed requests always verify.
 
-mod common;
+mod support;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -9,9 +9,9 @@ use chainsig_httpsig::{
     P384SigningKey, RequestSigner, SignatureParams, Verifier, parse_signature,
     verify_content_digest,
 };
-use common::{file, now_or_never, server_request};
 use http::HeaderValue;
 use proptest::prelude::*;
+use support::{file, now_or_never, server_request};
 
 /// Strings built from the characters structured fields are made of, so the parser gets deep.
 fn sf_text() -> impl Strategy<Value = String> {

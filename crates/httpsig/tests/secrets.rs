@@ -1,11 +1,11 @@
 //! The private scalar never shows in `Debug`, `Display` or error text, in any encoding.
 
-mod common;
+mod support;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use chainsig_httpsig::{P384SigningKey, RequestSigner};
-use common::file;
+use support::file;
 
 /// Every encoding of the scalar (and of its first 12 bytes, so a partial leak is caught too).
 fn encodings(scalar: &[u8]) -> Vec<String> {

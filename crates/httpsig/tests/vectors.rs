@@ -1,12 +1,12 @@
 //! Every vector of `testdata/vectors/rfc9421-vectors.json`.
 
-mod common;
+mod support;
 
 use chainsig_httpsig::{
     DigestAlgorithms, P384SigningKey, P384VerifyingKey, RequestSigner, SigningProfile,
     content_digest, verify_content_digest,
 };
-use common::{client_request, file, now_or_never, server_request, verifier};
+use support::{client_request, file, now_or_never, server_request, verifier};
 
 #[test]
 fn file_has_the_expected_counts() {

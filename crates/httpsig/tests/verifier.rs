@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // helpers of tests may unwrap
 
-mod common;
+mod support;
 
 use std::collections::HashMap;
 
@@ -10,8 +10,8 @@ use chainsig_httpsig::{
     DigestAlgorithms, P384SigningKey, P384VerifyingKey, RequestSigner, SigningProfile, Verifier,
     VerifyError,
 };
-use common::{file, now_or_never, server_request};
 use http::HeaderValue;
+use support::{file, now_or_never, server_request};
 
 const T0: u64 = 1_767_225_600;
 

@@ -1,5 +1,5 @@
 //! The guard against real transactions serialized by the Solana SDK (solders, see
-//! `tests/data/tx-shapes.json`), and against the challenges it must let through.
+//! `testdata/solana/tx-shapes.json`), and against the challenges it must let through.
 
 use chainsig_core::{Challenge, ChallengeSigner, SignerError};
 use chainsig_solana::{
@@ -13,7 +13,8 @@ struct File {
 }
 
 fn vectors() -> Vec<(String, Vec<u8>)> {
-    let file: File = serde_json::from_str(include_str!("data/tx-shapes.json")).expect("valid JSON");
+    let file: File = serde_json::from_str(include_str!("../../../testdata/solana/tx-shapes.json"))
+        .expect("valid JSON");
     file.vectors
         .into_iter()
         .map(|(name, hex)| (name, hex::decode(hex).expect("hex")))

@@ -9,8 +9,8 @@ use serde_json::Value;
 
 const PASSWORD: &[u8] = b"correct horse battery staple";
 // The EVM crate's keystores (made by eth-account) of the key 0x42…42: the format is the same.
-const SCRYPT: &str = include_str!("../../evm/tests/fixtures/keystore-scrypt.json");
-const PBKDF2: &str = include_str!("../../evm/tests/fixtures/keystore-pbkdf2.json");
+const SCRYPT: &str = include_str!("../../../testdata/keystores/keystore-scrypt.json");
+const PBKDF2: &str = include_str!("../../../testdata/keystores/keystore-pbkdf2.json");
 
 fn key_vectors() -> Value {
     serde_json::from_str(include_str!(concat!(
