@@ -5,52 +5,10 @@ use std::path::PathBuf;
 
 use chainsig_api::Client;
 use chainsig_httpsig::P384SigningKey;
-use clap::Args;
 
+use crate::cli::ApiArgs;
 use crate::error::CliError;
 use crate::input::read_secret_file;
-
-/// The settings every command that talks to the API takes.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct ApiArgs {
-    /// API base URL, including /v1 [env: OFFBLOCKS_BASE_URL].
-    #[arg(long, value_name = "URL", global = true)]
-    pub(crate) base_url: Option<String>,
-    /// Variable holding the API key.
-    #[arg(
-        long,
-        value_name = "VAR",
-        default_value = "OFFBLOCKS_API_KEY",
-        global = true
-    )]
-    pub(crate) api_key_env: String,
-    /// Variable holding the API secret.
-    #[arg(
-        long,
-        value_name = "VAR",
-        default_value = "OFFBLOCKS_API_SECRET",
-        global = true
-    )]
-    pub(crate) api_secret_env: String,
-    /// File holding the API secret (instead of a variable).
-    #[arg(long, value_name = "PATH", global = true)]
-    pub(crate) api_secret_file: Option<PathBuf>,
-    /// The P-384 request-signing key (PEM) [env: OFFBLOCKS_SIGNING_KEY_FILE].
-    #[arg(long, value_name = "PATH", global = true)]
-    pub(crate) signing_key_file: Option<PathBuf>,
-    /// The P-384 request-signing key in a PKCS#11 token, instead of a file
-    /// [env: OFFBLOCKS_SIGNING_KEY_URI].
-    #[arg(
-        long,
-        value_name = "PKCS11_URI",
-        global = true,
-        conflicts_with = "signing_key_file"
-    )]
-    pub(crate) signing_key_uri: Option<String>,
-    /// The registered key's id; without it the key is registered first [env: OFFBLOCKS_KEY_ID].
-    #[arg(long, value_name = "ID", global = true)]
-    pub(crate) key_id: Option<String>,
-}
 
 fn env_or(flag: &Option<String>, var: &str) -> Option<String> {
     flag.clone()

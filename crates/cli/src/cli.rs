@@ -1,9 +1,20 @@
-//! The command-line contract. Other tools call it: change it only compatibly.
+//! The command-line contract: every argument type, in one place (this file and `cli/`). Other
+//! tools call it: change it only compatibly.
+
+mod challenge;
+mod onboard;
+mod settings;
+mod signing_key;
 
 use std::path::PathBuf;
 
 use chainsig_core::ChainId;
 use clap::{Args, Parser, Subcommand};
+
+pub(crate) use challenge::{ChallengeCommand, Target};
+pub(crate) use onboard::OnboardArgs;
+pub(crate) use settings::{ApiArgs, HsmArgs, PolicyArgs};
+pub(crate) use signing_key::SigningKeyCommand;
 
 use crate::chain::parse_chain;
 
@@ -38,9 +49,9 @@ pub(crate) struct Cli {
     #[arg(long, global = true)]
     pub(crate) json: bool,
     #[command(flatten)]
-    pub(crate) api: crate::api_config::ApiArgs,
+    pub(crate) api: ApiArgs,
     #[command(flatten)]
-    pub(crate) hsm: crate::hsm::HsmArgs,
+    pub(crate) hsm: HsmArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -67,20 +78,20 @@ pub(crate) enum Command {
     #[command(
         after_help = "Examples:\n  chainsig onboard --chain evm --key-file customer.key --external-id c-42 --simulate-kyc\n  chainsig onboard --batch customers.csv --concurrency 16 --simulate-kyc\n\nThe CSV has the columns external_id,chain,key_file,currency. A journal next to it\n(FILE.csv.journal) records each row's progress: run the same command again after an\ninterruption and it finishes the batch without creating anything twice.\nOn a terminal a batch shows a progress bar and a summary; otherwise (or with --json) it\nprints one JSON line per row ({\"line\", \"externalId\", \"status\": \"done\"|\"failed\",\n\"alreadyDone\", \"accountId\", \"error\", …}) and a last {\"summary\": …} line. A bad row is\nreported with its line number and the batch goes on; the exit code is 1 if any row failed."
     )]
-    Onboard(crate::commands::onboard::OnboardArgs),
+    Onboard(OnboardArgs),
     /// Inspect, fetch or sign challenges.
     #[command(
         subcommand,
         after_help = "Examples:\n  chainsig challenge inspect NWRmMzU5ZjAtZDI5OS00MGExLTgwMjMtMTdjNzdhNTAxNDRj\n  chainsig challenge fetch --account 6f1c…\n  chainsig challenge sign --account 6f1c… --chain evm --key-file customer.key"
     )]
-    Challenge(crate::commands::challenge::ChallengeCommand),
+    Challenge(ChallengeCommand),
     /// Create or register the P-384 request-signing key.
     #[command(
         subcommand,
         name = "signing-key",
         after_help = "Examples:\n  chainsig signing-key new --out signing-key.pem\n  chainsig signing-key register --key-file signing-key.pem"
     )]
-    SigningKey(crate::commands::signing_key::SigningKeyCommand),
+    SigningKey(SigningKeyCommand),
     /// Run a local OffBlocks-compatible API that checks every signature; prints
     /// {"baseUrl", "apiKey", "apiSecret"} and serves until Ctrl-C or SIGTERM.
     #[command(after_help = SANDBOX_HELP)]
@@ -179,7 +190,7 @@ pub(crate) struct SignArgs {
     #[arg(long)]
     pub(crate) allow_transaction_shaped: bool,
     #[command(flatten)]
-    pub(crate) policy: crate::policy::PolicyArgs,
+    pub(crate) policy: PolicyArgs,
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,6 @@
 //! settings, one session pool per token for the whole process, and the signers made from them.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use chainsig_core::{AccountId, ChainId, ChallengeSigner};
@@ -11,30 +10,12 @@ use chainsig_pkcs11::{
     KeyUri, PinSource, Pkcs11Ed25519Key, Pkcs11Error, Pkcs11P384Key, Pkcs11Secp256k1Key,
     Pkcs11Token,
 };
-use clap::Args;
 
 use chainsig_core::SignatureScheme;
 
 use crate::chain::chain_of;
+use crate::cli::HsmArgs;
 use crate::error::CliError;
-
-/// Where the PKCS#11 module and the token's PIN come from. The PIN is never an argument.
-#[derive(Debug, Clone, Default, Args)]
-pub(crate) struct HsmArgs {
-    /// The PKCS#11 module (vendor library) for --key-uri / --signing-key-uri, unless the URI
-    /// has module-path [env: CHAINSIG_PKCS11_MODULE].
-    #[arg(long, value_name = "PATH", global = true)]
-    pub(crate) pkcs11_module: Option<PathBuf>,
-    /// Environment variable holding the token's user PIN (unless the URI has pin-source).
-    #[arg(long, value_name = "VAR", global = true, conflicts_with = "pin_file")]
-    pub(crate) pin_env: Option<String>,
-    /// File holding the token's user PIN (unless the URI has pin-source).
-    #[arg(long, value_name = "PATH", global = true)]
-    pub(crate) pin_file: Option<PathBuf>,
-    /// Sessions opened on a token at most (concurrent signatures in the token).
-    #[arg(long, value_name = "N", global = true, default_value_t = chainsig_pkcs11::DEFAULT_POOL_SIZE)]
-    pub(crate) pkcs11_sessions: usize,
-}
 
 static SETTINGS: OnceLock<HsmArgs> = OnceLock::new();
 

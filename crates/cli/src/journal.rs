@@ -58,6 +58,45 @@ pub(crate) struct Entry {
     pub(crate) currency: Option<String>,
 }
 
+impl Entry {
+    /// A row's entry at `stage`: no ids, no error, not bound to a wallet or currency yet.
+    pub(crate) fn new(
+        external_id: &str,
+        chain: &str,
+        line: usize,
+        seed: Uuid,
+        stage: Stage,
+    ) -> Self {
+        Self {
+            external_id: external_id.to_owned(),
+            chain: chain.to_owned(),
+            line,
+            seed,
+            stage,
+            customer_id: None,
+            account_id: None,
+            error: None,
+            wallet: None,
+            currency: None,
+        }
+    }
+
+    /// The same row at `stage` with these ids; the binding is the row's first entry's.
+    pub(crate) fn at(
+        &self,
+        stage: Stage,
+        customer_id: Option<&str>,
+        account_id: Option<&str>,
+    ) -> Self {
+        Self {
+            stage,
+            customer_id: customer_id.map(str::to_owned),
+            account_id: account_id.map(str::to_owned),
+            ..Self::new(&self.external_id, &self.chain, self.line, self.seed, stage)
+        }
+    }
+}
+
 /// The journal's first line: which CSV it belongs to.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -16,6 +16,8 @@ mod hsm;
 mod input;
 mod journal;
 mod keys;
+mod onboarding;
+mod output;
 mod policy;
 
 use std::process::ExitCode;
@@ -24,7 +26,13 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    match commands::run(cli) {
+    // One runtime for the whole process; commands are async functions run on it.
+    let result = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| error::CliError::input(format!("cannot start the async runtime: {e}")))
+        .and_then(|runtime| runtime.block_on(commands::run(cli)));
+    match result {
         Ok(code) => code,
         Err(err) => {
             // Errors may quote the API: nothing in them may act on the terminal.

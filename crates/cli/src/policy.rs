@@ -1,6 +1,5 @@
 //! `--policy FILE` and `--audit-log FILE`: what may be signed, and the trail of every decision.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use chainsig_api::FlowOptions;
@@ -8,23 +7,9 @@ use chainsig_core::{
     AllowAll, AuditSink, Challenge, ChallengePolicy, ChallengeSignature, ChallengeSigner,
     JsonLinesAuditSink, SignerError, SigningContext, StandardPolicy, sign_under_policy,
 };
-use clap::Args;
 
+use crate::cli::PolicyArgs;
 use crate::error::CliError;
-
-/// The policy flags of the commands that sign.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct PolicyArgs {
-    /// Challenge policy (TOML, see policy.example.toml): what may be signed. Challenges a
-    /// server sends are always checked, by default with the strict policy; `sign` checks only
-    /// when given one.
-    #[arg(long, value_name = "FILE")]
-    pub(crate) policy: Option<PathBuf>,
-    /// Append one JSON line per policy decision to FILE (created mode 0600), synced to disk
-    /// before the signature is used.
-    #[arg(long, value_name = "FILE")]
-    pub(crate) audit_log: Option<PathBuf>,
-}
 
 /// The loaded policy and audit trail, shared by every signature of a run (one rate limit).
 #[derive(Debug, Clone, Default)]

@@ -14,12 +14,12 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use uuid::Uuid;
 
-use super::onboard::{OnboardArgs, Row, default_journal, flow_options, onboard_row};
-use crate::api_config::ApiArgs;
 use crate::chain::{ChainArgError, parse_chain};
+use crate::cli::{ApiArgs, OnboardArgs};
 use crate::error::{CliError, printable};
 use crate::journal::{Entry, Journal, Stage};
 use crate::keys::load_signer_file;
+use crate::onboarding::{Row, default_journal, flow_options, onboard_row};
 
 const COLUMNS: [&str; 4] = ["external_id", "chain", "key_file", "currency"];
 
@@ -358,16 +358,15 @@ async fn run_row(
             // The seed, the wallet and the currency are on disk before any request that depends
             // on them goes out.
             let started = Entry {
-                external_id: row.external_id.clone(),
-                chain: chain.clone(),
-                line: row.line,
-                seed: Uuid::new_v4(),
-                stage: Stage::Started,
-                customer_id: None,
-                account_id: None,
-                error: None,
                 wallet: Some(wallet.to_string()),
                 currency: Some(row.currency.clone()),
+                ..Entry::new(
+                    &row.external_id,
+                    &chain,
+                    row.line,
+                    Uuid::new_v4(),
+                    Stage::Started,
+                )
             };
             journal.record(&started)?;
             started

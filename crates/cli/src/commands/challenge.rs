@@ -4,63 +4,14 @@ use std::process::ExitCode;
 
 use chainsig_api::{ChallengeSubject, Client, FlowOptions};
 use chainsig_core::{Challenge, ChallengeClass, ChallengeKind, SiwxMessage, classify};
-use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::api_config::ApiArgs;
-use crate::cli::{ChainArg, KeyArgs};
+use crate::cli::{ApiArgs, ChallengeCommand, Target};
 use crate::error::{CliError, printable};
 use crate::keys::load_signer;
 
-#[derive(Debug, Subcommand)]
-pub(crate) enum ChallengeCommand {
-    /// Decode a challenge and say what it is and exactly what each chain would sign.
-    #[command(
-        after_help = "Example:\n  chainsig challenge inspect NWRmMzU5ZjAtZDI5OS00MGExLTgwMjMtMTdjNzdhNTAxNDRj"
-    )]
-    Inspect {
-        /// The challenge as the API sent it (base64).
-        #[arg(value_name = "B64")]
-        challenge: String,
-    },
-    /// Fetch the current challenge of an account or a customer (earlier ones become invalid).
-    #[command(
-        after_help = "Examples:\n  chainsig challenge fetch --account 6f1c…\n  chainsig --json challenge fetch --customer 3864…"
-    )]
-    Fetch(Target),
-    /// Fetch the current challenge, sign it and submit it: unsticks an account or a customer.
-    #[command(
-        after_help = "Examples:\n  chainsig challenge sign --account 6f1c… --chain evm --key-file customer.key\n  chainsig challenge sign --customer 3864… --chain solana --key-file id.json"
-    )]
-    Sign {
-        #[command(flatten)]
-        target: Target,
-        #[command(flatten)]
-        chain: ChainArg,
-        #[command(flatten)]
-        key: KeyArgs,
-        /// Solana: sign bytes shaped like a transaction (refused by default).
-        #[arg(long)]
-        allow_transaction_shaped: bool,
-        #[command(flatten)]
-        policy: crate::policy::PolicyArgs,
-    },
-}
-
-/// Whose challenge.
-#[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
-pub(crate) struct Target {
-    /// An account id.
-    #[arg(long, value_name = "ID")]
-    account: Option<String>,
-    /// A customer id.
-    #[arg(long, value_name = "ID")]
-    customer: Option<String>,
-}
-
-pub(crate) fn run(
+pub(crate) async fn run(
     command: ChallengeCommand,
     api: &ApiArgs,
     json_output: bool,
@@ -77,7 +28,7 @@ pub(crate) fn run(
             }
             Ok(ExitCode::SUCCESS)
         }
-        ChallengeCommand::Fetch(target) => block_on(async {
+        ChallengeCommand::Fetch(target) => {
             let client = api.client().await?;
             let (text, challenge) = fetch(&client, &target.whose()).await?;
             if json_output {
@@ -89,7 +40,7 @@ pub(crate) fn run(
                 print_human(&inspect(&challenge));
             }
             Ok(ExitCode::SUCCESS)
-        }),
+        }
         ChallengeCommand::Sign {
             target,
             chain,
@@ -100,7 +51,7 @@ pub(crate) fn run(
             let signer = load_signer(&chain.chain, &key, allow_transaction_shaped)?;
             let guard = policy.load()?;
             let whose = target.whose();
-            block_on(async {
+            {
                 let client = api.client().await?;
                 let (text, _) = fetch(&client, &whose).await?;
                 // The policy decides (strict by default), knowing whose challenge it is and that
@@ -128,7 +79,7 @@ pub(crate) fn run(
                     );
                 }
                 Ok(ExitCode::SUCCESS)
-            })
+            }
         }
     }
 }
@@ -191,16 +142,6 @@ fn explain(error: chainsig_api::Error) -> CliError {
         );
     }
     cli_error
-}
-
-fn block_on<F: std::future::Future<Output = Result<ExitCode, CliError>>>(
-    future: F,
-) -> Result<ExitCode, CliError> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::input(format!("cannot start the async runtime: {e}")))?
-        .block_on(future)
 }
 
 /// Bytes shown in a hex preview.

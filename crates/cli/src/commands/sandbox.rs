@@ -9,20 +9,12 @@ use serde_json::json;
 
 use crate::cli::SandboxArgs;
 use crate::error::CliError;
+use crate::output::{peak_rss_kib, print_json};
 
 /// How long a stop waits for requests in flight before giving up on them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-pub(crate) fn run(args: SandboxArgs) -> Result<ExitCode, CliError> {
-    // The only async command: its runtime lives here, not in `main`.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::input(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(serve(args))
-}
-
-async fn serve(args: SandboxArgs) -> Result<ExitCode, CliError> {
+pub(crate) async fn run(args: SandboxArgs) -> Result<ExitCode, CliError> {
     let defaults = SandboxConfig::default();
     let config = SandboxConfig {
         listen: args.listen,
@@ -43,7 +35,7 @@ async fn serve(args: SandboxArgs) -> Result<ExitCode, CliError> {
         ),
     })?;
 
-    super::print_json(&json!({
+    print_json(&json!({
         "baseUrl": sandbox.base_url(),
         "apiKey": sandbox.api_key(),
         "apiSecret": sandbox.api_secret(),
@@ -79,7 +71,7 @@ async fn serve(args: SandboxArgs) -> Result<ExitCode, CliError> {
     let stopped = json!({
         "stopped": true,
         "counters": sandbox.counters(),
-        "peakRssKiB": super::peak_rss_kib(),
+        "peakRssKiB": peak_rss_kib(),
     });
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "{stopped}").and_then(|()| stdout.flush());

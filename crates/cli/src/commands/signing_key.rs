@@ -1,39 +1,15 @@
 //! `chainsig signing-key`: the integrator's P-384 request-signing key.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chainsig_httpsig::P384SigningKey;
-use clap::Subcommand;
 use serde_json::json;
 
-use crate::api_config::ApiArgs;
+use crate::cli::{ApiArgs, SigningKeyCommand};
 use crate::error::CliError;
+use crate::output::write_new_private_file;
 
-#[derive(Debug, Subcommand)]
-pub(crate) enum SigningKeyCommand {
-    /// Write a new P-384 key (SEC1 PEM, as openssl writes it; mode 0600, never overwrites).
-    #[command(after_help = "Example:\n  chainsig signing-key new --out signing-key.pem")]
-    #[command(group = clap::ArgGroup::new("target").required(true).args(["out", "key_uri"]))]
-    New {
-        /// Where to write the key.
-        #[arg(long, value_name = "PATH")]
-        out: Option<PathBuf>,
-        /// Generate the key inside a PKCS#11 token instead (sensitive, not extractable); use it
-        /// with --signing-key-uri.
-        #[arg(long, value_name = "PKCS11_URI")]
-        key_uri: Option<String>,
-    },
-    /// Register the key's public half with the API (PUT /auth/signing) and print its key id.
-    #[command(after_help = "Example:\n  chainsig signing-key register --key-file signing-key.pem")]
-    Register {
-        /// The key (PEM: SEC1 or PKCS#8).
-        #[arg(long, value_name = "PATH")]
-        key_file: Option<PathBuf>,
-    },
-}
-
-pub(crate) fn run(
+pub(crate) async fn run(
     command: SigningKeyCommand,
     api: &ApiArgs,
     json_output: bool,
@@ -62,7 +38,7 @@ pub(crate) fn run(
             let pem = key
                 .to_sec1_pem()
                 .map_err(|e| CliError::input(e.to_string()))?;
-            super::keygen::write_new_private_file(&out, pem.as_bytes())?;
+            write_new_private_file(&out, pem.as_bytes())?;
             if json_output {
                 println!(
                     "{}",
@@ -83,11 +59,7 @@ pub(crate) fn run(
             if key_file.is_some() {
                 api.signing_key_file = key_file;
             }
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| CliError::input(format!("cannot start the async runtime: {e}")))?;
-            runtime.block_on(async {
+            {
                 let client = api.registering_client().await?;
                 // The server's id, printed: sanitized like any server text.
                 let key_id =
@@ -99,7 +71,7 @@ pub(crate) fn run(
                     eprintln!("export OFFBLOCKS_KEY_ID={key_id}");
                 }
                 Ok(ExitCode::SUCCESS)
-            })
+            }
         }
     }
 }

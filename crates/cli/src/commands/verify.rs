@@ -8,6 +8,7 @@ use serde_json::json;
 use crate::chain::{chain_of, registry};
 use crate::cli::VerifyArgs;
 use crate::error::CliError;
+use crate::output::print_json;
 
 pub(crate) fn run(args: VerifyArgs) -> Result<ExitCode, CliError> {
     let chain = args.chain.chain;
@@ -33,11 +34,11 @@ pub(crate) fn run(args: VerifyArgs) -> Result<ExitCode, CliError> {
     let signature = decode_signature(verifier.scheme(), args.signature.trim())?;
     match verifier.verify(&account, challenge.bytes(), &signature) {
         Ok(()) => {
-            super::print_json(&json!({ "valid": true }));
+            print_json(&json!({ "valid": true }));
             Ok(ExitCode::SUCCESS)
         }
         Err(err @ (VerifyError::Mismatch { .. } | VerifyError::Malformed { .. })) => {
-            super::print_json(&json!({ "valid": false }));
+            print_json(&json!({ "valid": false }));
             eprintln!("not valid: {err}");
             Ok(ExitCode::from(1))
         }

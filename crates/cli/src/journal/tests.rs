@@ -5,16 +5,9 @@ use super::*;
 
 fn entry(external_id: &str, stage: Stage) -> Entry {
     Entry {
-        external_id: external_id.to_owned(),
-        chain: "evm".to_owned(),
-        line: 2,
-        seed: Uuid::new_v4(),
-        stage,
-        customer_id: None,
-        account_id: None,
-        error: None,
         wallet: Some("eip155:1:0x0000000000000000000000000000000000000001".to_owned()),
         currency: Some("EUR".to_owned()),
+        ..Entry::new(external_id, "evm", 2, Uuid::new_v4(), stage)
     }
 }
 
