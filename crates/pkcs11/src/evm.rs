@@ -100,15 +100,13 @@ impl Pkcs11Secp256k1Key {
     /// The token errors; [`Pkcs11Error::Malformed`] if the token returns other than 64 bytes.
     #[tracing::instrument(name = "pkcs11_sign_secp256k1", skip_all, fields(uri = %self.key.uri()), err(Display))]
     pub async fn sign_prehash(&self, digest: &[u8; 32]) -> Result<[u8; 64], Pkcs11Error> {
-        let signature = self.key.sign(SignMechanism::Ecdsa, digest.to_vec()).await?;
-        signature
-            .as_slice()
-            .try_into()
-            .map_err(|_| Pkcs11Error::Malformed {
-                uri: self.key.uri().to_owned(),
-                what: "signature",
-                reason: "CKM_ECDSA on secp256k1 must return 64 bytes (r ‖ s)",
-            })
+        self.key
+            .sign_exact(
+                SignMechanism::Ecdsa,
+                digest.to_vec(),
+                "CKM_ECDSA on secp256k1 must return 64 bytes (r ‖ s)",
+            )
+            .await
     }
 
     /// The EVM [`ChallengeSigner`](chainsig_core::ChallengeSigner) of this key on `chain` (an

@@ -285,6 +285,27 @@ impl TokenKey {
     }
 }
 
+impl TokenKey {
+    /// [`sign`](Self::sign), checked to give exactly `N` bytes: `expected` says what the
+    /// mechanism must return, for the error when the token returns anything else.
+    pub(crate) async fn sign_exact<const N: usize>(
+        &self,
+        mechanism: SignMechanism,
+        data: Vec<u8>,
+        expected: &'static str,
+    ) -> Result<[u8; N], Pkcs11Error> {
+        let signature = self.sign(mechanism, data).await?;
+        signature
+            .as_slice()
+            .try_into()
+            .map_err(|_| Pkcs11Error::Malformed {
+                uri: self.uri.to_string(),
+                what: "signature",
+                reason: expected,
+            })
+    }
+}
+
 impl fmt::Debug for TokenKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenKey")

@@ -62,15 +62,13 @@ impl Pkcs11P384Key {
     #[tracing::instrument(name = "pkcs11_sign_p384", skip_all, fields(uri = %self.key.uri(), len = message.len()), err(Display))]
     pub async fn sign_message(&self, message: &[u8]) -> Result<[u8; 96], Pkcs11Error> {
         let digest = Sha384::digest(message);
-        let signature = self.key.sign(SignMechanism::Ecdsa, digest.to_vec()).await?;
-        signature
-            .as_slice()
-            .try_into()
-            .map_err(|_| Pkcs11Error::Malformed {
-                uri: self.key.uri().to_owned(),
-                what: "signature",
-                reason: "CKM_ECDSA on P-384 must return 96 bytes (r ‖ s)",
-            })
+        self.key
+            .sign_exact(
+                SignMechanism::Ecdsa,
+                digest.to_vec(),
+                "CKM_ECDSA on P-384 must return 96 bytes (r ‖ s)",
+            )
+            .await
     }
 }
 

@@ -61,18 +61,13 @@ impl Pkcs11Ed25519Key {
     /// The token errors; [`Pkcs11Error::Malformed`] if the token returns other than 64 bytes.
     #[tracing::instrument(name = "pkcs11_sign_ed25519", skip_all, fields(uri = %self.key.uri(), len = message.len()), err(Display))]
     pub async fn sign_message(&self, message: &[u8]) -> Result<[u8; 64], Pkcs11Error> {
-        let signature = self
-            .key
-            .sign(SignMechanism::Eddsa, message.to_vec())
-            .await?;
-        signature
-            .as_slice()
-            .try_into()
-            .map_err(|_| Pkcs11Error::Malformed {
-                uri: self.key.uri().to_owned(),
-                what: "signature",
-                reason: "CKM_EDDSA on edwards25519 must return 64 bytes (R ‖ s)",
-            })
+        self.key
+            .sign_exact(
+                SignMechanism::Eddsa,
+                message.to_vec(),
+                "CKM_EDDSA on edwards25519 must return 64 bytes (R ‖ s)",
+            )
+            .await
     }
 
     /// The Solana [`ChallengeSigner`](chainsig_core::ChallengeSigner) of this key (mainnet; see
