@@ -19,7 +19,10 @@ pub use eip191::eip191_hash;
 pub use error::{KeyError, KmsSignatureError};
 pub use kms::{DigestSigner, KmsSigner, RawEcdsaSignature, to_recoverable_signature};
 pub use local::{DEFAULT_DERIVATION_PATH, LocalEvmSigner};
-pub use verify::{EvmVerifier, recover, verify};
+pub use verify::{recover, verify};
 
 /// Re-exported so that `AlloyChallengeSigner` users name the same trait version.
 pub use alloy_signer;
+/// The [`ChallengeVerifier`](chainsig_core::ChallengeVerifier) of this chain's accounts: its
+/// registry entry, [`EvmChain`], which verifies with [`verify`].
+pub use chain::EvmChain as EvmVerifier;

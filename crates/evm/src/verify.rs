@@ -1,8 +1,6 @@
 //! Recovery and verification of EIP-191 signatures.
 
-use chainsig_core::{
-    AccountId, ChallengeSignature, ChallengeVerifier, SignatureScheme, VerifyError,
-};
+use chainsig_core::{AccountId, ChallengeSignature, SignatureScheme, VerifyError};
 
 use crate::eip191::eip191_hash;
 use crate::secp256k1::recover_prehash;
@@ -56,20 +54,5 @@ pub fn verify(
         Err(VerifyError::Mismatch {
             account: account.to_string(),
         })
-    }
-}
-
-/// [`ChallengeVerifier`] for `eip155` accounts.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct EvmVerifier;
-
-impl ChallengeVerifier for EvmVerifier {
-    fn verify(
-        &self,
-        account: &AccountId,
-        message: &[u8],
-        signature: &ChallengeSignature,
-    ) -> Result<(), VerifyError> {
-        verify(account, message, signature)
     }
 }

@@ -14,8 +14,11 @@ mod verify;
 
 pub use adapter::Ed25519ChallengeSigner;
 pub use chain::SolanaChain;
+/// The [`ChallengeVerifier`](chainsig_core::ChallengeVerifier) of this chain's accounts: its
+/// registry entry, [`SolanaChain`], which verifies with [`verify`].
+pub use chain::SolanaChain as SolanaVerifier;
 pub use error::KeyError;
 pub use guard::{MessageVersion, TransactionShapeError, check_transaction_shape};
 pub use local::LocalSolanaSigner;
 pub use signer::Ed25519Signer;
-pub use verify::{SolanaVerifier, verify};
+pub use verify::verify;

@@ -1,8 +1,6 @@
 //! Verification of ed25519 challenge signatures for Solana accounts.
 
-use chainsig_core::{
-    AccountId, ChallengeSignature, ChallengeVerifier, SignatureScheme, VerifyError,
-};
+use chainsig_core::{AccountId, ChallengeSignature, SignatureScheme, VerifyError};
 use ed25519_dalek::{Signature, VerifyingKey};
 
 /// The group order ℓ = 2^252 + 27742317777372353535851937790883648493, little-endian: a
@@ -133,21 +131,6 @@ fn is_canonical_scalar(s: &[u8]) -> bool {
     false
 }
 
-/// The [`ChallengeVerifier`] for Solana accounts: [`verify`] behind core's trait.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SolanaVerifier;
-
-impl ChallengeVerifier for SolanaVerifier {
-    fn verify(
-        &self,
-        account: &AccountId,
-        message: &[u8],
-        signature: &ChallengeSignature,
-    ) -> Result<(), VerifyError> {
-        verify(account, message, signature)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,7 +206,12 @@ mod tests {
             .parse()
             .unwrap();
         assert!(matches!(
-            SolanaVerifier.verify(&evm_account, b"hello", &good),
+            chainsig_core::ChallengeVerifier::verify(
+                &crate::SolanaVerifier,
+                &evm_account,
+                b"hello",
+                &good
+            ),
             Err(VerifyError::UnsupportedNamespace { .. })
         ));
     }

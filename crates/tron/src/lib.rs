@@ -19,7 +19,10 @@ pub use kms::TronKmsSigner;
 pub use local::{DEFAULT_DERIVATION_PATH, LocalTronSigner};
 pub use network::{TRON_NAMESPACE, TronNetwork};
 pub use tip191::tip191_hash;
-pub use verify::{TronVerifier, recover, verify};
+pub use verify::{recover, verify};
 
+/// The [`ChallengeVerifier`](chainsig_core::ChallengeVerifier) of this chain's accounts: its
+/// registry entry, [`TronChain`], which verifies with [`verify`].
+pub use chain::TronChain as TronVerifier;
 /// The digest-signer (KMS/HSM) interface, shared with the EVM crate: one backend serves both chains.
 pub use chainsig_evm::{DigestSigner, RawEcdsaSignature};

@@ -1,8 +1,6 @@
 //! Recovery and verification of TIP-191 signatures for Tron accounts.
 
-use chainsig_core::{
-    AccountId, ChallengeSignature, ChallengeVerifier, SignatureScheme, VerifyError,
-};
+use chainsig_core::{AccountId, ChallengeSignature, SignatureScheme, VerifyError};
 use chainsig_evm::secp256k1::recover_prehash;
 
 use crate::address::TronAddress;
@@ -64,20 +62,5 @@ pub fn verify(
         Err(VerifyError::Mismatch {
             account: account.to_string(),
         })
-    }
-}
-
-/// [`ChallengeVerifier`] for `tron` accounts.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TronVerifier;
-
-impl ChallengeVerifier for TronVerifier {
-    fn verify(
-        &self,
-        account: &AccountId,
-        message: &[u8],
-        signature: &ChallengeSignature,
-    ) -> Result<(), VerifyError> {
-        verify(account, message, signature)
     }
 }
