@@ -2,10 +2,12 @@
 //! `(r, s)`, usually DER-encoded, with no recovery id and no promise of low s.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use async_trait::async_trait;
 use chainsig_core::{
-    AccountId, Challenge, ChallengeSignature, ChallengeSigner, SignatureScheme, SignerError,
+    AccountId, CaipError, Challenge, ChallengeSignature, ChallengeSigner, SignatureScheme,
+    SignerError,
 };
 use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
 
@@ -90,31 +92,70 @@ pub fn to_recoverable_signature(
     })
 }
 
-/// A [`ChallengeSigner`] over a [`DigestSigner`] whose address is known.
+/// How a secp256k1 chain signs a challenge: the message digest its wallets sign, and the
+/// 20-byte key hash its accounts name. EIP-191 ([`Eip191`]) is EVM's; Tron's TIP-191 lives in
+/// `chainsig-tron`. One [`KmsSigner`] serves every such chain.
+pub trait Secp256k1Message: Send + Sync + 'static {
+    /// The scheme of the signatures.
+    const SCHEME: SignatureScheme;
+    /// The digest the key signs for `message`.
+    fn digest(message: &[u8]) -> [u8; 32];
+    /// The Keccak-256 key hash (last 20 bytes) that `account` names, if it is this chain's.
+    ///
+    /// # Errors
+    /// An account of another chain, or a malformed address.
+    fn key_hash(account: &AccountId) -> Result<[u8; 20], CaipError>;
+}
+
+/// The EVM [`ChallengeSigner`] over a [`DigestSigner`]: EIP-191 digests, `eip155` accounts.
+pub type KmsSigner<B> = Secp256k1KmsSigner<B, Eip191>;
+
+/// EIP-191 `personal_sign` over `eip155` accounts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Eip191;
+
+impl Secp256k1Message for Eip191 {
+    const SCHEME: SignatureScheme = SignatureScheme::Eip191Secp256k1;
+
+    fn digest(message: &[u8]) -> [u8; 32] {
+        eip191_hash(message)
+    }
+
+    fn key_hash(account: &AccountId) -> Result<[u8; 20], CaipError> {
+        account
+            .evm_address()
+            .ok_or_else(|| CaipError::WrongNamespace {
+                expected: "eip155",
+                found: account.chain().to_string(),
+            })
+    }
+}
+
+/// A [`ChallengeSigner`] over a [`DigestSigner`] whose address is known, for any secp256k1 chain
+/// `M`: [`KmsSigner`] for EVM, `chainsig_tron::TronKmsSigner` for Tron.
 ///
 /// The address is fetched once when the signer is built (from the backend's public key, as
 /// alloy's KMS signers do); each signature is then checked by recovery against it, so nothing a
 /// misbehaving backend returns leaves the process unverified.
-pub struct KmsSigner<B> {
+pub struct Secp256k1KmsSigner<B, M> {
     backend: B,
     account: AccountId,
-    address: [u8; 20],
+    key_hash: [u8; 20],
+    message: PhantomData<fn() -> M>,
 }
 
-impl<B: DigestSigner> KmsSigner<B> {
-    /// Wraps `backend`, whose key has the address of `account` (an `eip155` account).
-    pub fn new(backend: B, account: AccountId) -> Result<Self, chainsig_core::CaipError> {
-        let address =
-            account
-                .evm_address()
-                .ok_or_else(|| chainsig_core::CaipError::WrongNamespace {
-                    expected: "eip155",
-                    found: account.chain().to_string(),
-                })?;
+impl<B: DigestSigner, M: Secp256k1Message> Secp256k1KmsSigner<B, M> {
+    /// Wraps `backend`, whose key has the address of `account` (an account of chain `M`).
+    ///
+    /// # Errors
+    /// An account of another chain.
+    pub fn new(backend: B, account: AccountId) -> Result<Self, CaipError> {
+        let key_hash = M::key_hash(&account)?;
         Ok(Self {
             backend,
             account,
-            address,
+            key_hash,
+            message: PhantomData,
         })
     }
 
@@ -125,30 +166,36 @@ impl<B: DigestSigner> KmsSigner<B> {
 }
 
 #[async_trait]
-impl<B: DigestSigner> ChallengeSigner for KmsSigner<B> {
+impl<B: DigestSigner, M: Secp256k1Message> ChallengeSigner for Secp256k1KmsSigner<B, M> {
     fn account(&self) -> &AccountId {
         &self.account
     }
 
     fn scheme(&self) -> SignatureScheme {
-        SignatureScheme::Eip191Secp256k1
+        M::SCHEME
     }
 
-    #[tracing::instrument(name = "kms_sign_challenge", skip_all, fields(account = %self.account, len = challenge.len()), err(Display))]
+    #[tracing::instrument(name = "kms_sign_challenge", skip_all, fields(account = %self.account, scheme = M::SCHEME.as_str(), len = challenge.len()), err(Display))]
     async fn sign_challenge(
         &self,
         challenge: &Challenge,
     ) -> Result<ChallengeSignature, SignerError> {
-        let digest = eip191_hash(challenge.bytes());
+        let digest = M::digest(challenge.bytes());
         let raw = self.backend.sign_digest(&digest).await?;
-        let bytes = to_recoverable_signature(&raw, &digest, &self.address)
-            .map_err(|e| SignerError::InvalidSignature(e.to_string()))?;
-        ChallengeSignature::new(SignatureScheme::Eip191Secp256k1, bytes)
+        let bytes =
+            to_recoverable_signature(&raw, &digest, &self.key_hash).map_err(|e| match e {
+                KmsSignatureError::NoRecoveryId { .. } => SignerError::InvalidSignature(format!(
+                    "neither recovery id recovers {}: the backend signed with another key or another digest",
+                    self.account
+                )),
+                other => SignerError::InvalidSignature(other.to_string()),
+            })?;
+        ChallengeSignature::new(M::SCHEME, bytes)
             .map_err(|e| SignerError::InvalidSignature(e.to_string()))
     }
 }
 
-impl<B: fmt::Debug> fmt::Debug for KmsSigner<B> {
+impl<B: fmt::Debug, M> fmt::Debug for Secp256k1KmsSigner<B, M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("KmsSigner")
             .field("account", &self.account.to_string())

@@ -17,7 +17,10 @@ pub use alloy_adapter::AlloyChallengeSigner;
 pub use chain::EvmChain;
 pub use eip191::eip191_hash;
 pub use error::{KeyError, KmsSignatureError};
-pub use kms::{DigestSigner, KmsSigner, RawEcdsaSignature, to_recoverable_signature};
+pub use kms::{
+    DigestSigner, Eip191, KmsSigner, RawEcdsaSignature, Secp256k1KmsSigner, Secp256k1Message,
+    to_recoverable_signature,
+};
 pub use local::{DEFAULT_DERIVATION_PATH, LocalEvmSigner};
 pub use verify::{recover, verify};
 

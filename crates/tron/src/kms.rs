@@ -1,20 +1,32 @@
-//! Digest-only backends (cloud KMS, HSMs) signing for Tron accounts, through the same
-//! [`DigestSigner`] trait as EVM: one backend key serves both chains.
+//! Digest-only backends (cloud KMS, HSMs) signing for Tron accounts: evm's
+//! [`Secp256k1KmsSigner`] with [`Tip191`], so one backend key and one adapter serve both chains.
 
-use std::fmt;
-
-use async_trait::async_trait;
-use chainsig_core::{
-    AccountId, CaipError, Challenge, ChallengeSignature, ChallengeSigner, SignatureScheme,
-    SignerError,
-};
-use chainsig_evm::{DigestSigner, KmsSignatureError, to_recoverable_signature};
+use chainsig_core::{AccountId, CaipError, SignatureScheme};
+use chainsig_evm::{Secp256k1KmsSigner, Secp256k1Message};
 
 use crate::address::TronAddress;
 use crate::network::TronNetwork;
 use crate::tip191::tip191_hash;
 
-/// A [`ChallengeSigner`] over a [`DigestSigner`] whose Tron address is known.
+/// TIP-191 (TronWeb's `signMessageV2`) over `tron` accounts on a known network.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tip191;
+
+impl Secp256k1Message for Tip191 {
+    const SCHEME: SignatureScheme = SignatureScheme::Tip191Secp256k1;
+
+    fn digest(message: &[u8]) -> [u8; 32] {
+        tip191_hash(message)
+    }
+
+    fn key_hash(account: &AccountId) -> Result<[u8; 20], CaipError> {
+        TronNetwork::from_chain(account.chain())?;
+        Ok(*TronAddress::parse(account.address())?.hash())
+    }
+}
+
+/// A [`ChallengeSigner`](chainsig_core::ChallengeSigner) over a [`DigestSigner`](chainsig_evm::DigestSigner) whose Tron address is known:
+/// evm's [`Secp256k1KmsSigner`] with the TIP-191 digest.
 ///
 /// The backend signs the TIP-191 digest and returns plain ECDSA `(r, s)` (DER or scalars); s is
 /// normalized to the lower half of the order and v (27/28) found by trial recovery against the
@@ -46,66 +58,4 @@ use crate::tip191::tip191_hash;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// # });
 /// ```
-pub struct TronKmsSigner<B> {
-    backend: B,
-    account: AccountId,
-    address: TronAddress,
-}
-
-impl<B: DigestSigner> TronKmsSigner<B> {
-    /// Wraps `backend`, whose key has the address of `account` (a `tron` account on a known
-    /// network).
-    pub fn new(backend: B, account: AccountId) -> Result<Self, CaipError> {
-        TronNetwork::from_chain(account.chain())?;
-        let address = TronAddress::parse(account.address())?;
-        Ok(Self {
-            backend,
-            account,
-            address,
-        })
-    }
-
-    /// The wrapped backend.
-    pub fn backend(&self) -> &B {
-        &self.backend
-    }
-}
-
-#[async_trait]
-impl<B: DigestSigner> ChallengeSigner for TronKmsSigner<B> {
-    fn account(&self) -> &AccountId {
-        &self.account
-    }
-
-    fn scheme(&self) -> SignatureScheme {
-        SignatureScheme::Tip191Secp256k1
-    }
-
-    #[tracing::instrument(name = "tron_kms_sign_challenge", skip_all, fields(account = %self.account, len = challenge.len()), err(Display))]
-    async fn sign_challenge(
-        &self,
-        challenge: &Challenge,
-    ) -> Result<ChallengeSignature, SignerError> {
-        let digest = tip191_hash(challenge.bytes());
-        let raw = self.backend.sign_digest(&digest).await?;
-        let bytes =
-            to_recoverable_signature(&raw, &digest, self.address.hash()).map_err(|e| match e {
-                KmsSignatureError::NoRecoveryId { .. } => SignerError::InvalidSignature(format!(
-                    "neither recovery id recovers {}: the backend signed with another key or another digest",
-                    self.address
-                )),
-                other => SignerError::InvalidSignature(other.to_string()),
-            })?;
-        ChallengeSignature::new(SignatureScheme::Tip191Secp256k1, bytes)
-            .map_err(|e| SignerError::InvalidSignature(e.to_string()))
-    }
-}
-
-impl<B: fmt::Debug> fmt::Debug for TronKmsSigner<B> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TronKmsSigner")
-            .field("account", &self.account.to_string())
-            .field("backend", &self.backend)
-            .finish()
-    }
-}
+pub type TronKmsSigner<B> = Secp256k1KmsSigner<B, Tip191>;
