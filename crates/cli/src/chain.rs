@@ -1,5 +1,5 @@
-//! `--chain`: a CAIP-2 id or a shorthand, resolved through the chain registry; the one place
-//! the CLI lists the chains it signs for.
+//! `--chain`: a CAIP-2 id or a shorthand, resolved through the chain registry (the facade's
+//! list of chains).
 
 use std::sync::OnceLock;
 
@@ -7,15 +7,10 @@ use chainsig_core::{Chain, ChainId, ChainRegistry, RegistryError};
 
 use crate::error::CliError;
 
-/// The chains `chainsig` signs for: one line each.
+/// The chains `chainsig` signs for: the facade's [`chainsig::chains`], every chain feature on.
 pub(crate) fn registry() -> &'static ChainRegistry {
     static REGISTRY: OnceLock<ChainRegistry> = OnceLock::new();
-    REGISTRY.get_or_init(|| {
-        ChainRegistry::new()
-            .with(chainsig_evm::EvmChain)
-            .with(chainsig_solana::SolanaChain)
-            .with(chainsig_tron::TronChain)
-    })
+    REGISTRY.get_or_init(chainsig::chains)
 }
 
 /// Parses `--chain`: a registered shorthand (`evm`, `solana`, `tron`) or a CAIP-2 id of a
