@@ -4,6 +4,8 @@ mod address;
 pub(crate) mod batch;
 pub(crate) mod bench;
 pub(crate) mod challenge;
+pub(crate) mod credentials;
+pub(crate) mod customer;
 mod keygen;
 pub(crate) mod onboard;
 mod sandbox;
@@ -27,6 +29,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Onboard(args) => onboard::run(args, &cli.api, cli.json),
         Command::Challenge(command) => challenge::run(command, &cli.api, cli.json),
         Command::SigningKey(command) => signing_key::run(command, &cli.api, cli.json),
+        Command::Credentials(command) => credentials::run(command, &cli.api, cli.json),
+        Command::Customer(command) => customer::run(command, &cli.api, cli.json),
         Command::Sandbox(args) => sandbox::run(args),
         Command::Bench(command) => bench::run(command, cli.json),
     }

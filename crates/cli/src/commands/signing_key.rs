@@ -1,4 +1,4 @@
-//! `chainsig signing-key`: the integrator's P-384 request-signing key.
+//! `chainsig signing-key`: the integrator's P-384 request-signing key (create, register, remove).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +31,10 @@ pub(crate) enum SigningKeyCommand {
         #[arg(long, value_name = "PATH")]
         key_file: Option<PathBuf>,
     },
+    /// Remove the registered key from the API (DELETE /auth/signing): requests signed with it
+    /// are refused afterwards, until a key is registered again.
+    #[command(after_help = "Example:\n  chainsig signing-key remove")]
+    Remove,
 }
 
 pub(crate) fn run(
@@ -74,6 +78,24 @@ pub(crate) fn run(
                 println!(
                     "register it with: chainsig signing-key register --key-file {}",
                     out.display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        SigningKeyCommand::Remove => {
+            let client = api.bearer_client()?;
+            super::credentials::block_on(async {
+                client
+                    .remove_signing_key(chainsig_api::IdempotencyKey::new())
+                    .await?;
+                Ok(())
+            })?;
+            if json_output {
+                println!("{}", json!({ "removed": true }));
+            } else {
+                println!("removed the request-signing key: requests signed with it are refused");
+                eprintln!(
+                    "unset OFFBLOCKS_KEY_ID; `chainsig signing-key register` registers a key again"
                 );
             }
             Ok(ExitCode::SUCCESS)
