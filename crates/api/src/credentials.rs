@@ -28,8 +28,7 @@ struct CredentialsBody<'a> {
 /// no reallocation leaves a copy behind.
 pub(crate) fn credentials_body(credentials: &ApiCredentials) -> Result<Bytes> {
     let secret = credentials.api_secret.expose_secret();
-    // JSON escapes a character to at most 6 bytes (`\u001f`).
-    let capacity = 64 + 6 * (credentials.api_key.len() + secret.len());
+    let capacity = body_capacity(&credentials.api_key, secret);
     let mut buffer = Zeroizing::new(Vec::with_capacity(capacity));
     serde_json::to_writer(
         &mut *buffer,
@@ -40,6 +39,12 @@ pub(crate) fn credentials_body(credentials: &ApiCredentials) -> Result<Bytes> {
     )
     .map_err(|_| Error::Config("cannot encode the credentials".into()))?;
     Ok(Bytes::from_owner(buffer))
+}
+
+/// The most bytes the body of `api_key` and `secret` can take: JSON escapes a byte to at most 6
+/// (`\u001f`), and the rest is `{"apiKey":"","apiSecret":""}` (28 bytes).
+fn body_capacity(api_key: &str, secret: &str) -> usize {
+    32 + 6 * (api_key.len() + secret.len())
 }
 
 /// Whether a failed rotation or revocation may still have happened on the server: no answer (it
@@ -187,5 +192,41 @@ impl Client {
         }
         .instrument(span)
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_never_outgrows_its_buffer() {
+        // Control characters are escaped to 6 bytes each, the worst case; the buffer must not be
+        // reallocated (which would leave a copy of the secret behind, unzeroed).
+        for (key, secret) in [
+            ("", ""),
+            ("k", "\u{1}"),
+            ("\u{1f}\u{1f}", "\u{1}\u{2}\u{3}\u{4}\u{5}\u{6}\u{7}\u{8}"),
+            ("1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b", "\"\\\u{0}"),
+        ] {
+            let credentials = ApiCredentials {
+                api_key: key.to_owned(),
+                api_secret: SecretString::from(secret.to_owned()),
+            };
+            let body = credentials_body(&credentials).unwrap();
+            let capacity = body_capacity(key, secret);
+            assert!(body.len() <= capacity, "{} > {capacity}", body.len());
+            let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(value["apiSecret"], secret);
+        }
+        // Tight: the worst case fills it.
+        let secret = "\u{1}".repeat(10);
+        let credentials = ApiCredentials {
+            api_key: String::new(),
+            api_secret: SecretString::from(secret.clone()),
+        };
+        let body = credentials_body(&credentials).unwrap();
+        assert_eq!(body.len(), 28 + 60);
+        assert!(body_capacity("", &secret) - body.len() < 8);
     }
 }

@@ -206,10 +206,13 @@ async fn a_refused_rotation_leaves_the_old_credentials_in_force() {
     client.list_customers().await.unwrap();
     let fetches = client.token_fetches();
     for (api_key, secret) in [("not-a-uuid", NEW_SECRET), (NEW_API_KEY, "short")] {
+        let requests = env.sandbox.counters().requests;
         let error = client
             .rotate_credentials(api_key, secret.to_owned(), IdempotencyKey::new())
             .await
             .unwrap_err();
+        // One request: a refusal is final (no probe of the new credentials, no retry).
+        assert_eq!(env.sandbox.counters().requests, requests + 1);
         assert!(
             matches!(&error, Error::Api(answer) if answer.status == 400),
             "{error:?}"

@@ -662,3 +662,114 @@ async fn customer_deactivation_reads_the_documented_customer() {
     assert_eq!(customer.id, id);
     assert_eq!(customer.status, chainsig_api::CustomerStatus::Inactive);
 }
+
+#[tokio::test]
+async fn a_refused_revocation_is_final() {
+    // 403 is no lost answer: the credentials are not probed, the client keeps them.
+    let tokens = Arc::new(AtomicU32::new(0));
+    let counted = tokens.clone();
+    let router = Router::new()
+        .route(
+            "/v1/auth/token",
+            post(move || async move {
+                counted.fetch_add(1, Ordering::SeqCst);
+                token()
+            }),
+        )
+        .route(
+            "/v1/auth/credentials",
+            axum::routing::delete(|| async { (StatusCode::FORBIDDEN, "Forbidden") }),
+        )
+        .route("/v1/customers", get(|| async { axum::Json(json!([])) }));
+    let client = support::client(&serve(router).await, fast_retries(3));
+    let error = client
+        .revoke_credentials(chainsig_api::IdempotencyKey::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Api(answer) if answer.status == 403),
+        "{error:?}"
+    );
+    assert_eq!(tokens.load(Ordering::SeqCst), 1, "no probe");
+    client.list_customers().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_request_refused_twice_across_a_rotation_is_sent_once_more() {
+    // A request meets a 401 and refreshes its token with the old secret; while its retry is on
+    // the way the client rotates, and the retry meets a 401 too. Its token came from
+    // credentials the rotation replaced: it is sent once more with a token of the new ones.
+    let state = auth_state(0);
+    let rotated = Arc::new(tokio::sync::Notify::new());
+    let calls = Arc::new(AtomicU32::new(0));
+    let (list_state, list_rotated, list_calls) = (state.clone(), rotated.clone(), calls.clone());
+    let (token_state, rotate_state) = (state.clone(), state.clone());
+    let router = Router::new()
+        .route(
+            "/v1/auth/token",
+            post(move |body: axum::body::Bytes| async move {
+                let auth = token_state.lock().unwrap();
+                let request: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                if request["apiSecret"] != auth.api_secret.as_str() {
+                    return (StatusCode::UNAUTHORIZED, "Invalid credentials").into_response();
+                }
+                axum::Json(json!({
+                    "token": current_token(&auth), "expiresAt": 4_000_000_000u64, "tokenType": "Bearer",
+                }))
+                .into_response()
+            }),
+        )
+        .route(
+            "/v1/auth/credentials",
+            axum::routing::put(
+                move |headers: axum::http::HeaderMap, body: axum::body::Bytes| async move {
+                    {
+                        let mut auth = rotate_state.lock().unwrap();
+                        if !bearer_ok(&auth, &headers) {
+                            return not_authorised();
+                        }
+                        let request: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                        auth.api_secret = request["apiSecret"].as_str().unwrap().to_owned();
+                        auth.generation += 1;
+                    }
+                    rotated.notify_one();
+                    StatusCode::NO_CONTENT.into_response()
+                },
+            ),
+        )
+        .route(
+            "/v1/customers",
+            get(move |headers: axum::http::HeaderMap| async move {
+                match list_calls.fetch_add(1, Ordering::SeqCst) {
+                    // The first token "expired".
+                    0 => return not_authorised(),
+                    // The retry waits for the rotation, then meets its invalidation.
+                    1 => list_rotated.notified().await,
+                    _ => {}
+                }
+                if bearer_ok(&list_state.lock().unwrap(), &headers) {
+                    axum::Json(json!([])).into_response()
+                } else {
+                    not_authorised()
+                }
+            }),
+        );
+    let client = support::client(&serve(router).await, fast_retries(1));
+    let listing = tokio::spawn({
+        let client = client.clone();
+        async move { client.list_customers().await }
+    });
+    while calls.load(Ordering::SeqCst) < 2 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    client
+        .rotate_credentials(
+            ROTATED_KEY,
+            ROTATED_SECRET.to_owned(),
+            chainsig_api::IdempotencyKey::new(),
+        )
+        .await
+        .unwrap();
+    listing.await.unwrap().unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+}
