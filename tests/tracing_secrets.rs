@@ -108,13 +108,21 @@ async fn a_full_onboarding_logs_its_steps_and_no_secret() {
     let token = fetch_token(sandbox.base_url(), sandbox.api_key(), &api_secret).await;
     // A rotation, and requests with the rotated secret: it is no more in the log than the first.
     client
-        .rotate_credentials(ROTATED_KEY, ROTATED_SECRET.to_owned(), IdempotencyKey::new())
+        .rotate_credentials(
+            ROTATED_KEY,
+            ROTATED_SECRET.to_owned(),
+            IdempotencyKey::new(),
+        )
         .await
         .unwrap();
     client.list_customers().await.unwrap();
     tracing::debug!(client = ?client, "client after the rotation");
     let refused = client
-        .rotate_credentials("not-a-uuid", ROTATED_SECRET.to_owned(), IdempotencyKey::new())
+        .rotate_credentials(
+            "not-a-uuid",
+            ROTATED_SECRET.to_owned(),
+            IdempotencyKey::new(),
+        )
         .await
         .unwrap_err();
     tracing::debug!(error = %refused, debug = ?refused, "a refused rotation");
@@ -150,7 +158,10 @@ async fn a_full_onboarding_logs_its_steps_and_no_secret() {
 
     // The rotated secret.
     assert!(log.contains("rotate_credentials"), "the rotation's span");
-    assert!(!log.contains(ROTATED_SECRET), "the rotated secret is in the log");
+    assert!(
+        !log.contains(ROTATED_SECRET),
+        "the rotated secret is in the log"
+    );
     assert_eq!(find_secret(&log, ROTATED_SECRET.as_bytes()), None);
 
     // Bearer tokens: the sandbox's are JWTs, whose first segment is the same for all of them.

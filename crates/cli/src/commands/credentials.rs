@@ -122,9 +122,13 @@ fn rotate(args: &RotateArgs, api: &ApiArgs, json_output: bool) -> Result<ExitCod
     let (new_secret, source) = args.new_secret()?;
     let (_, current_secret) = api.credentials()?;
     if new_secret.as_str() == current_secret.as_str() {
-        return Err(CliError::input(format!(
-            "the new API secret in {source} is the current one: a rotation needs a new secret"
-        )));
+        return Err(CliError::with_hint(
+            format!(
+                "the new API secret in {source} is the current one: a rotation needs a new secret"
+            ),
+            "the API secret setting must hold the current secret until the rotation is done; \
+             store the new one there afterwards",
+        ));
     }
     let client = api.bearer_client()?;
     block_on(async {
