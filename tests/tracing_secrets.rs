@@ -1,7 +1,7 @@
 //! The log of a full onboarding at TRACE level, every crate included (the client, reqwest,
 //! hyper, the sandbox in the same process), names the HTTP attempts and the flow steps and holds
-//! no secret in any encoding: not the API secret, not a bearer token, not the customer's key, not
-//! the request-signing key.
+//! no secret in any encoding: not the API secret (nor the one it is rotated to), not a bearer
+//! token, not the customer's key, not the request-signing key.
 //!
 //! Its own test binary: it installs the process-wide subscriber.
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure report
@@ -45,6 +45,8 @@ impl<'a> MakeWriter<'a> for Capture {
 }
 
 const EVM_KEY: [u8; 32] = [0x4d; 32];
+const ROTATED_KEY: &str = "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b";
+const ROTATED_SECRET: &str = "rotated-secret-that-must-stay-out-of-logs-42";
 const SOLANA_SEED: [u8; 32] = [0x5a; 32];
 /// A valid P-384 scalar (below the group order).
 const REQUEST_KEY: [u8; 48] = [0x3c; 48];
@@ -104,6 +106,26 @@ async fn a_full_onboarding_logs_its_steps_and_no_secret() {
     }
     // A token as the sandbox issues them, to know what one looks like.
     let token = fetch_token(sandbox.base_url(), sandbox.api_key(), &api_secret).await;
+    // A rotation, and requests with the rotated secret: it is no more in the log than the first.
+    client
+        .rotate_credentials(
+            ROTATED_KEY,
+            ROTATED_SECRET.to_owned(),
+            IdempotencyKey::new(),
+        )
+        .await
+        .unwrap();
+    client.list_customers().await.unwrap();
+    tracing::debug!(client = ?client, "client after the rotation");
+    let refused = client
+        .rotate_credentials(
+            "not-a-uuid",
+            ROTATED_SECRET.to_owned(),
+            IdempotencyKey::new(),
+        )
+        .await
+        .unwrap_err();
+    tracing::debug!(error = %refused, debug = ?refused, "a refused rotation");
     sandbox.shutdown().await;
     // Spans close on other threads as the last connections wind down.
     tokio::time::sleep(Duration::from_millis(50)).await;
@@ -133,6 +155,14 @@ async fn a_full_onboarding_logs_its_steps_and_no_secret() {
     if let Ok(raw) = hex_decode(&api_secret) {
         assert_eq!(find_secret(&log, &raw), None, "the API secret's bytes");
     }
+
+    // The rotated secret.
+    assert!(log.contains("rotate_credentials"), "the rotation's span");
+    assert!(
+        !log.contains(ROTATED_SECRET),
+        "the rotated secret is in the log"
+    );
+    assert_eq!(find_secret(&log, ROTATED_SECRET.as_bytes()), None);
 
     // Bearer tokens: the sandbox's are JWTs, whose first segment is the same for all of them.
     assert!(token.starts_with("eyJ"), "sandbox tokens are JWTs");

@@ -11,7 +11,7 @@ use chainsig_httpsig::{RequestSigner, RequestSigningKey};
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, DATE, HeaderValue, LOCATION, RETRY_AFTER};
 use http::{HeaderMap, Method, StatusCode};
 use reqwest::Url;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
@@ -20,7 +20,7 @@ use crate::idempotency::IdempotencyKey;
 use crate::models::TokenResponse;
 use crate::retry::{self, RetryPolicy};
 use crate::sanitize::sanitize_server_text;
-use crate::token::{CachedToken, TokenCache};
+use crate::token::{ApiCredentials, CachedToken, TokenCache};
 
 /// Largest answer body read; anything longer is an error, not an allocation.
 const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
@@ -59,8 +59,6 @@ pub(crate) struct Inner {
     base_url: String,
     pub(crate) domain: String,
     pub(crate) origin: String,
-    api_key: String,
-    api_secret: SecretString,
     key: Arc<dyn RequestSigningKey>,
     signer: RwLock<Option<Arc<Signer>>>,
     pub(crate) token: TokenCache,
@@ -72,7 +70,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("api_key", &self.inner.api_key)
+            .field("api_key", &self.inner.token.api_key())
             .field("key_id", &self.key_id())
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
@@ -274,11 +272,12 @@ impl ClientBuilder {
                 base_url: base.trim_end_matches('/').to_owned(),
                 domain,
                 origin,
-                api_key,
-                api_secret,
                 key,
                 signer: RwLock::new(signer),
-                token: TokenCache::default(),
+                token: TokenCache::new(ApiCredentials {
+                    api_key,
+                    api_secret,
+                }),
                 retry: self.retry.unwrap_or_default(),
                 timeout,
             }),
@@ -294,7 +293,7 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-fn unix_now() -> u64 {
+pub(crate) fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -321,6 +320,9 @@ pub(crate) struct Operation {
     pub(crate) body: Option<Bytes>,
     pub(crate) idempotency_key: Option<IdempotencyKey>,
     pub(crate) auth: Auth,
+    /// The bearer token to send, instead of the cache's: for a request made while the token
+    /// cache is locked (a rotation, a revocation). A 401 is then final, not a refresh.
+    pub(crate) bearer: Option<CachedToken>,
 }
 
 impl Operation {
@@ -331,6 +333,7 @@ impl Operation {
             body: None,
             idempotency_key: None,
             auth: Auth::Signed,
+            bearer: None,
         }
     }
 
@@ -346,6 +349,7 @@ impl Operation {
             body,
             idempotency_key: Some(key),
             auth: Auth::Signed,
+            bearer: None,
         }
     }
 }
@@ -401,6 +405,11 @@ impl Client {
         *self.inner.signer.write().unwrap_or_else(|e| e.into_inner()) = Some(signer);
     }
 
+    /// Forgets the `keyid` (after the key was removed): signed requests fail at once.
+    pub(crate) fn clear_key_id(&self) {
+        *self.inner.signer.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
     /// How many tokens this client (and its clones) fetched so far.
     pub fn token_fetches(&self) -> u64 {
         self.inner
@@ -416,28 +425,47 @@ impl Client {
             return Ok(token);
         }
         let _refreshing = self.inner.token.refresh.lock().await;
+        self.token_locked().await
+    }
+
+    /// The same, for a caller that holds the cache's refresh lock.
+    pub(crate) async fn token_locked(&self) -> Result<CachedToken> {
         if let Some(token) = self.inner.token.fresh(unix_now()) {
             return Ok(token);
         }
-        let body = serde_json::json!({
-            "apiKey": self.inner.api_key,
-            "apiSecret": self.inner.api_secret.expose_secret(),
-        });
-        let operation = Operation {
-            method: Method::POST,
-            path: offblocks::paths::TOKEN.to_owned(),
-            body: Some(Bytes::from(body.to_string())),
-            idempotency_key: None,
-            auth: Auth::None,
-        };
-        // Boxed: fetching a token is itself a request (which, unauthenticated, needs no token).
-        let answer = Box::pin(self.execute(operation)).await?;
-        let token: TokenResponse = decode(&answer)?;
-        tracing::debug!(expires_at = token.expires_at, "fetched a bearer token");
+        let credentials = self
+            .inner
+            .token
+            .credentials()
+            .ok_or(Error::CredentialsRevoked)?;
+        let token = self.exchange(&credentials).await?;
         Ok(self
             .inner
             .token
-            .store(token.token, token.expires_at, unix_now()))
+            .store(&credentials, token.token, token.expires_at, unix_now()))
+    }
+
+    /// `POST /auth/token` with `credentials`. A 401 is [`Error::CredentialsRefused`].
+    pub(crate) async fn exchange(&self, credentials: &ApiCredentials) -> Result<TokenResponse> {
+        let operation = Operation {
+            method: Method::POST,
+            path: offblocks::paths::TOKEN.to_owned(),
+            body: Some(crate::credentials::credentials_body(credentials)?),
+            idempotency_key: None,
+            auth: Auth::None,
+            bearer: None,
+        };
+        // Boxed: fetching a token is itself a request (which, unauthenticated, needs no token).
+        let answer = match Box::pin(self.execute(operation)).await {
+            Ok(answer) => answer,
+            Err(Error::Api(answer)) if answer.status == StatusCode::UNAUTHORIZED => {
+                return Err(Error::CredentialsRefused { answer });
+            }
+            Err(e) => return Err(e),
+        };
+        let token: TokenResponse = decode(&answer)?;
+        tracing::debug!(expires_at = token.expires_at, "fetched a bearer token");
+        Ok(token)
     }
 
     /// Sends `operation`, retrying per the policy with the same body and idempotency key and a
@@ -472,7 +500,7 @@ impl Client {
                     span.record("status", answer.status.as_u16());
                     return Ok(answer);
                 }
-                Ok((answer, token_generation)) => {
+                Ok((answer, used_token)) => {
                     span.record("status", answer.status.as_u16());
                     let error = api_error(&answer, key);
                     if error.is_request_authentication() {
@@ -484,13 +512,24 @@ impl Client {
                             answer: error,
                         });
                     }
-                    if answer.status == StatusCode::UNAUTHORIZED
+                    let refusable = answer.status == StatusCode::UNAUTHORIZED
                         && operation.auth != Auth::None
-                        && !refreshed_token
-                    {
+                        && operation.bearer.is_none();
+                    // A token refused again may have been fetched with credentials that a
+                    // rotation has replaced since: once any rotation in progress is done (it
+                    // holds the refresh lock until its swap), such a request is sent once more.
+                    // Each such retry needs another rotation: no loop.
+                    let superseded = match &used_token {
+                        Some(token) if refusable && refreshed_token => {
+                            drop(self.inner.token.refresh.lock().await);
+                            self.inner.token.superseded(token)
+                        }
+                        _ => false,
+                    };
+                    if refusable && (!refreshed_token || superseded) {
                         // The token expired or was revoked: drop it and try once more at once.
-                        if let Some(generation) = token_generation {
-                            self.inner.token.invalidate(generation);
+                        if let Some(token) = &used_token {
+                            self.inner.token.invalidate(token.generation);
                         }
                         refreshed_token = true;
                         continue;
@@ -535,12 +574,14 @@ impl Client {
         operation: &Operation,
         url: &str,
         target: &Target,
-    ) -> Result<(Answer, Option<u64>), AttemptError> {
+    ) -> Result<(Answer, Option<CachedToken>), AttemptError> {
         let mut headers = HeaderMap::new();
-        let mut token_generation = None;
+        let mut used_token = None;
         if operation.auth != Auth::None {
-            let token = self.token().await.map_err(AttemptError::Fatal)?;
-            token_generation = Some(token.generation);
+            let token = match &operation.bearer {
+                Some(token) => token.clone(),
+                None => self.token().await.map_err(AttemptError::Fatal)?,
+            };
             let mut value = HeaderValue::from_str(&token.header_value()).map_err(|_| {
                 AttemptError::Fatal(Error::Config(
                     "the bearer token is not a valid header".into(),
@@ -548,6 +589,7 @@ impl Client {
             })?;
             value.set_sensitive(true);
             headers.insert(AUTHORIZATION, value);
+            used_token = Some(token);
         }
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         if operation.body.is_some() {
@@ -637,7 +679,7 @@ impl Client {
                 url: url.to_owned(),
                 retry_after,
             },
-            token_generation,
+            used_token,
         ))
     }
 }

@@ -91,6 +91,7 @@ impl Client {
             body: Some(body),
             idempotency_key: Some(IdempotencyKey::new()),
             auth: Auth::Bearer,
+            bearer: None,
         };
         let answer = self.execute(operation).await?;
         let value: serde_json::Value = decode(&answer)?;
@@ -105,6 +106,32 @@ impl Client {
             .to_owned();
         self.set_key_id(key_id.clone());
         Ok(key_id)
+    }
+
+    /// `DELETE /auth/signing`: removes the registered request-signing key. The API then refuses
+    /// every request signed under its key id with the signature middleware's `400`
+    /// ([`Error::RequestAuthentication`] from a client that still uses it); this client forgets
+    /// the key id, so its own business requests fail at once with [`Error::Config`] until a key
+    /// is registered again ([`register_signing_key`](Self::register_signing_key)).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &chainsig_api::Client) -> Result<(), chainsig_api::Error> {
+    /// client.remove_signing_key(chainsig_api::IdempotencyKey::new()).await?;
+    /// assert_eq!(client.key_id(), None);
+    /// # Ok(()) }
+    /// ```
+    pub async fn remove_signing_key(&self, key: IdempotencyKey) -> Result<()> {
+        let operation = Operation {
+            method: Method::DELETE,
+            path: paths::SIGNING_KEY.to_owned(),
+            body: None,
+            idempotency_key: Some(key),
+            auth: Auth::Bearer,
+            bearer: None,
+        };
+        self.execute(operation).await?;
+        self.clear_key_id();
+        Ok(())
     }
 
     /// `POST /customers`: creates a customer; the answer carries the ownership challenge.
@@ -127,6 +154,31 @@ impl Client {
         decode(
             &self
                 .execute(Operation::get(paths::customer(&seg(id))))
+                .await?,
+        )
+    }
+
+    /// `PATCH /customers/{id}/deactivate`: an `active` customer becomes `inactive`
+    /// (`offblocks-api.md` 1.10); the answer is the customer. A customer in another state is
+    /// refused by the API (an [`Error::Api`]). An inactive customer gets no new account.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &chainsig_api::Client, id: &str) -> Result<(), chainsig_api::Error> {
+    /// let customer = client
+    ///     .deactivate_customer(id, chainsig_api::IdempotencyKey::new())
+    ///     .await?;
+    /// assert_eq!(customer.status, chainsig_api::CustomerStatus::Inactive);
+    /// # Ok(()) }
+    /// ```
+    pub async fn deactivate_customer(&self, id: &str, key: IdempotencyKey) -> Result<Customer> {
+        decode(
+            &self
+                .execute(Operation::write(
+                    Method::PATCH,
+                    paths::customer_deactivate(&seg(id)),
+                    None,
+                    key,
+                ))
                 .await?,
         )
     }

@@ -165,6 +165,25 @@ pub enum Error {
         /// The answer.
         answer: ApiError,
     },
+    /// `POST /auth/token` refused the API key and secret (401): they are wrong for this base
+    /// URL, or were rotated or revoked since. Not retried.
+    #[error(
+        "the API refused the API key and secret ({answer}): they are not the ones in force for \
+         this base URL (wrong, or rotated or revoked since)"
+    )]
+    CredentialsRefused {
+        /// The answer.
+        answer: ApiError,
+    },
+    /// This client revoked its own credentials ([`Client::revoke_credentials`]): it sends
+    /// nothing any more.
+    ///
+    /// [`Client::revoke_credentials`]: crate::Client::revoke_credentials
+    #[error(
+        "the API credentials of this client were revoked (DELETE /auth/credentials); API access \
+         ended for good: nothing was sent"
+    )]
+    CredentialsRevoked,
     /// The server rejected the signature every time, up to the attempt limit.
     #[error("the challenge signature was rejected {attempts} time(s); last answer: {last}")]
     ChallengeRejected {
@@ -224,7 +243,8 @@ impl Error {
         match self {
             Error::Api(e) => Some(e),
             Error::ChallengeRejected { last, .. }
-            | Error::RequestAuthentication { answer: last, .. } => Some(last),
+            | Error::RequestAuthentication { answer: last, .. }
+            | Error::CredentialsRefused { answer: last } => Some(last),
             _ => None,
         }
     }

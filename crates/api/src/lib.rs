@@ -3,6 +3,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
+mod credentials;
 mod endpoints;
 mod error;
 mod flows;

@@ -1,6 +1,7 @@
 //! Answers as the real OffBlocks API is documented to give them (not as our sandbox gives them),
 //! from a hand-written server: the signature middleware's `400 text/plain` refusal, `Retry-After`
-//! as an HTTP date, a list in pages of every plausible form.
+//! as an HTTP date, a list in pages of every plausible form, the credentials and signing-key
+//! endpoints' `204` with no body and no content type, a plain-text 401.
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure report
 
 mod support;
@@ -306,4 +307,469 @@ async fn a_next_page_elsewhere_or_in_a_loop_is_an_error() {
         assert!(matches!(error, Error::Decode { .. }), "{error:?}");
         assert!(calls.load(Ordering::SeqCst) <= 2);
     }
+}
+
+/// What the documented credentials endpoints saw, and the credentials in force.
+#[derive(Debug)]
+struct Auth {
+    api_key: String,
+    api_secret: String,
+    /// Bumped by every rotation and the revocation: tokens name the generation they belong to.
+    generation: u32,
+    revoked: bool,
+    /// Rotations to apply and then answer 503 to, as a server whose answer is lost.
+    lose_answers: u32,
+    /// Answer 503 to every rotation, without rotating.
+    unavailable: bool,
+    /// The headers of every `/auth/credentials` and `/auth/signing` request.
+    seen: Vec<axum::http::HeaderMap>,
+    rotation_bodies: Vec<serde_json::Value>,
+}
+
+type Shared = Arc<std::sync::Mutex<Auth>>;
+
+fn current_token(auth: &Auth) -> String {
+    format!("token-of-generation-{}", auth.generation)
+}
+
+fn bearer_ok(auth: &Auth, headers: &axum::http::HeaderMap) -> bool {
+    !auth.revoked
+        && headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            == Some(format!("Bearer {}", current_token(auth)).as_str())
+}
+
+/// The documented 401 (1.3: "Invalid credentials", "Not authorised"): its body shape is not
+/// documented, so plain text here.
+fn not_authorised() -> Response {
+    (StatusCode::UNAUTHORIZED, "Not authorised").into_response()
+}
+
+/// An API answering the credentials and signing-key endpoints as documented (1.3, 1.7): `204`
+/// with an empty body and no content type, tokens invalidated by a rotation or revocation.
+async fn documented_auth_api(state: Shared) -> String {
+    let (token_state, rotate_state, revoke_state, signing_state, list_state) = (
+        state.clone(),
+        state.clone(),
+        state.clone(),
+        state.clone(),
+        state,
+    );
+    let router = Router::new()
+        .route(
+            "/v1/auth/token",
+            post(move |body: axum::body::Bytes| async move {
+                let auth = token_state.lock().unwrap();
+                let request: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                if auth.revoked
+                    || request["apiKey"] != auth.api_key.as_str()
+                    || request["apiSecret"] != auth.api_secret.as_str()
+                {
+                    return (StatusCode::UNAUTHORIZED, "Invalid credentials").into_response();
+                }
+                axum::Json(json!({
+                    "token": current_token(&auth), "expiresAt": 4_000_000_000u64, "tokenType": "Bearer",
+                }))
+                .into_response()
+            }),
+        )
+        .route(
+            "/v1/auth/credentials",
+            axum::routing::put(
+                move |headers: axum::http::HeaderMap, body: axum::body::Bytes| async move {
+                    let mut auth = rotate_state.lock().unwrap();
+                    auth.seen.push(headers.clone());
+                    if !bearer_ok(&auth, &headers) {
+                        return not_authorised();
+                    }
+                    if auth.unavailable {
+                        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+                    }
+                    let request: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                    auth.rotation_bodies.push(request.clone());
+                    auth.api_key = request["apiKey"].as_str().unwrap().to_owned();
+                    auth.api_secret = request["apiSecret"].as_str().unwrap().to_owned();
+                    auth.generation += 1;
+                    if auth.lose_answers > 0 {
+                        auth.lose_answers -= 1;
+                        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+                    }
+                    StatusCode::NO_CONTENT.into_response()
+                },
+            )
+            .delete(move |headers: axum::http::HeaderMap| async move {
+                let mut auth = revoke_state.lock().unwrap();
+                auth.seen.push(headers.clone());
+                if !bearer_ok(&auth, &headers) {
+                    return not_authorised();
+                }
+                auth.revoked = true;
+                StatusCode::NO_CONTENT.into_response()
+            }),
+        )
+        .route(
+            "/v1/auth/signing",
+            axum::routing::delete(move |headers: axum::http::HeaderMap| async move {
+                let mut auth = signing_state.lock().unwrap();
+                auth.seen.push(headers.clone());
+                if !bearer_ok(&auth, &headers) {
+                    return not_authorised();
+                }
+                StatusCode::NO_CONTENT.into_response()
+            }),
+        )
+        .route(
+            "/v1/customers",
+            get(move |headers: axum::http::HeaderMap| async move {
+                let auth = list_state.lock().unwrap();
+                if !bearer_ok(&auth, &headers) {
+                    return not_authorised();
+                }
+                axum::Json(json!([])).into_response()
+            }),
+        );
+    serve(router).await
+}
+
+fn auth_state(lose_answers: u32) -> Shared {
+    Arc::new(std::sync::Mutex::new(Auth {
+        api_key: "00000000-0000-4000-8000-000000000000".to_owned(),
+        api_secret: support::SECRET.to_owned(),
+        generation: 0,
+        revoked: false,
+        lose_answers,
+        unavailable: false,
+        seen: Vec::new(),
+        rotation_bodies: Vec::new(),
+    }))
+}
+
+const ROTATED_KEY: &str = "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b";
+const ROTATED_SECRET: &str = "a-rotated-secret-nobody-may-see-0123";
+
+/// Whether a header is there, by name.
+fn has(headers: &axum::http::HeaderMap, name: &str) -> bool {
+    headers.contains_key(name)
+}
+
+#[tokio::test]
+async fn a_rotation_answered_204_with_no_body_swaps_the_credentials() {
+    let state = auth_state(0);
+    let base = documented_auth_api(state.clone()).await;
+    let client = support::client(&base, fast_retries(3));
+    let stale = support::client(&base, fast_retries(3));
+    client.list_customers().await.unwrap();
+    stale.list_customers().await.unwrap();
+
+    client
+        .rotate_credentials(
+            ROTATED_KEY,
+            ROTATED_SECRET.to_owned(),
+            chainsig_api::IdempotencyKey::new(),
+        )
+        .await
+        .unwrap();
+    {
+        let auth = state.lock().unwrap();
+        assert_eq!(
+            auth.rotation_bodies,
+            [json!({"apiKey": ROTATED_KEY, "apiSecret": ROTATED_SECRET})]
+        );
+        let headers = &auth.seen[0];
+        // Bearer, an idempotency key (a UUID), no request signature (1.2).
+        let key = headers["idempotency-key"].to_str().unwrap();
+        assert!(uuid::Uuid::parse_str(key).is_ok(), "{key}");
+        assert!(has(headers, "authorization"));
+        assert!(!has(headers, "signature") && !has(headers, "signature-input"));
+    }
+    // The client's next request takes a token with the new secret (the server's token endpoint
+    // refuses the old one), and goes through.
+    let fetches = client.token_fetches();
+    client.list_customers().await.unwrap();
+    assert_eq!(client.token_fetches(), fetches + 1);
+
+    // A client with the old secret: its token refused, no new one, a typed error with the
+    // server's plain-text answer.
+    let error = stale.list_customers().await.unwrap_err();
+    match &error {
+        Error::CredentialsRefused { answer } => {
+            assert_eq!(answer.status, 401);
+            assert_eq!(answer.message, "Invalid credentials");
+        }
+        other => panic!("{other:?}"),
+    }
+    let text = format!("{error} {error:?} {client:?} {stale:?}");
+    assert!(!text.contains(ROTATED_SECRET) && !text.contains(support::SECRET));
+}
+
+#[tokio::test]
+async fn a_rotation_whose_answer_is_lost_is_found_in_force() {
+    // The server rotates, then answers 503; the retry's token is then refused (401): the
+    // client asks the token endpoint with the new credentials, which work.
+    let state = auth_state(1);
+    let base = documented_auth_api(state.clone()).await;
+    let client = support::client(&base, fast_retries(3));
+    client
+        .rotate_credentials(
+            ROTATED_KEY,
+            ROTATED_SECRET.to_owned(),
+            chainsig_api::IdempotencyKey::new(),
+        )
+        .await
+        .unwrap();
+    client.list_customers().await.unwrap();
+    let auth = state.lock().unwrap();
+    assert_eq!(auth.generation, 1, "rotated once");
+    assert_eq!(auth.seen.len(), 2, "the PUT and its retry");
+    // The retry carried the same idempotency key.
+    assert_eq!(
+        auth.seen[0]["idempotency-key"],
+        auth.seen[1]["idempotency-key"]
+    );
+}
+
+#[tokio::test]
+async fn a_rotation_that_did_not_happen_keeps_the_old_credentials() {
+    // Every rotation answered 503 without rotating: after the retries the client asks the token
+    // endpoint with the new credentials, which are refused: an error, and the old ones in force.
+    let state = auth_state(0);
+    state.lock().unwrap().unavailable = true;
+    let base = documented_auth_api(state.clone()).await;
+    let client = support::client(&base, fast_retries(2));
+    client.list_customers().await.unwrap();
+    let fetches = client.token_fetches();
+    let error = client
+        .rotate_credentials(
+            ROTATED_KEY,
+            ROTATED_SECRET.to_owned(),
+            chainsig_api::IdempotencyKey::new(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Api(answer) if answer.status == 503),
+        "{error:?}"
+    );
+    assert_eq!(state.lock().unwrap().seen.len(), 2, "two attempts");
+    // The same token, the same credentials.
+    client.list_customers().await.unwrap();
+    assert_eq!(client.token_fetches(), fetches);
+    assert!(!format!("{client:?}").contains(ROTATED_KEY));
+    assert!(!format!("{error} {error:?}").contains(ROTATED_SECRET));
+}
+
+#[tokio::test]
+async fn revocation_and_key_removal_answered_204_with_no_body() {
+    let state = auth_state(0);
+    let base = documented_auth_api(state.clone()).await;
+    let client = support::client(&base, fast_retries(3));
+    client
+        .remove_signing_key(chainsig_api::IdempotencyKey::new())
+        .await
+        .unwrap();
+    assert_eq!(client.key_id(), None);
+    client
+        .revoke_credentials(chainsig_api::IdempotencyKey::new())
+        .await
+        .unwrap();
+    assert!(matches!(
+        client.list_customers().await,
+        Err(Error::CredentialsRevoked)
+    ));
+    let auth = state.lock().unwrap();
+    assert!(auth.revoked);
+    assert_eq!(auth.seen.len(), 2);
+    for headers in &auth.seen {
+        assert!(has(headers, "authorization") && has(headers, "idempotency-key"));
+        assert!(!has(headers, "signature") && !has(headers, "content-type"));
+    }
+}
+
+#[tokio::test]
+async fn a_revocation_whose_answer_is_lost_is_found_done() {
+    // The server revokes and the connection closes before any answer: the client asks the token
+    // endpoint, which refuses the credentials: revoked.
+    let revoked = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (on_delete, on_token) = (revoked.clone(), revoked);
+    let router = Router::new()
+        .route(
+            "/v1/auth/token",
+            post(move || async move {
+                if on_token.load(Ordering::SeqCst) {
+                    (StatusCode::UNAUTHORIZED, "Invalid credentials").into_response()
+                } else {
+                    token()
+                }
+            }),
+        )
+        .route(
+            "/v1/auth/credentials",
+            axum::routing::delete(move || async move {
+                on_delete.store(true, Ordering::SeqCst);
+                // An answer that never comes within the client's timeout.
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                StatusCode::NO_CONTENT
+            }),
+        );
+    let client = chainsig_api::Client::builder()
+        .base_url(serve(router).await)
+        .credentials(
+            "00000000-0000-4000-8000-000000000000",
+            support::SECRET.to_owned(),
+        )
+        .signing_key(chainsig_httpsig::P384SigningKey::generate().unwrap())
+        .retry(fast_retries(1))
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    client
+        .revoke_credentials(chainsig_api::IdempotencyKey::new())
+        .await
+        .unwrap();
+    assert!(matches!(
+        client.list_customers().await,
+        Err(Error::CredentialsRevoked)
+    ));
+}
+
+#[tokio::test]
+async fn customer_deactivation_reads_the_documented_customer() {
+    let router = Router::new()
+        .route("/v1/auth/token", post(|| async { token() }))
+        .route(
+            "/v1/customers/{id}/deactivate",
+            axum::routing::patch(
+                |axum::extract::Path(id): axum::extract::Path<String>| async move {
+                    axum::Json(json!({
+                        "id": id,
+                        "externalId": "e-1",
+                        "chainId": "eip155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb",
+                        "status": "inactive",
+                        "createdAt": "2024-01-12T15:07:17.358440283Z",
+                        "updatedAt": "2024-01-12T16:07:17.358440283Z",
+                        "someNewField": {"nested": true},
+                    }))
+                },
+            ),
+        );
+    let client = support::client(&serve(router).await, fast_retries(1));
+    let id = "04c5851c-4386-5bd9-a4a7-3b6e1f0d2c11";
+    let customer = client
+        .deactivate_customer(id, chainsig_api::IdempotencyKey::new())
+        .await
+        .unwrap();
+    assert_eq!(customer.id, id);
+    assert_eq!(customer.status, chainsig_api::CustomerStatus::Inactive);
+}
+
+#[tokio::test]
+async fn a_refused_revocation_is_final() {
+    // 403 is no lost answer: the credentials are not probed, the client keeps them.
+    let tokens = Arc::new(AtomicU32::new(0));
+    let counted = tokens.clone();
+    let router = Router::new()
+        .route(
+            "/v1/auth/token",
+            post(move || async move {
+                counted.fetch_add(1, Ordering::SeqCst);
+                token()
+            }),
+        )
+        .route(
+            "/v1/auth/credentials",
+            axum::routing::delete(|| async { (StatusCode::FORBIDDEN, "Forbidden") }),
+        )
+        .route("/v1/customers", get(|| async { axum::Json(json!([])) }));
+    let client = support::client(&serve(router).await, fast_retries(3));
+    let error = client
+        .revoke_credentials(chainsig_api::IdempotencyKey::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Api(answer) if answer.status == 403),
+        "{error:?}"
+    );
+    assert_eq!(tokens.load(Ordering::SeqCst), 1, "no probe");
+    client.list_customers().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_request_refused_twice_across_a_rotation_is_sent_once_more() {
+    // A request meets a 401 and refreshes its token with the old secret; while its retry is on
+    // the way the client rotates, and the retry meets a 401 too. Its token came from
+    // credentials the rotation replaced: it is sent once more with a token of the new ones.
+    let state = auth_state(0);
+    let rotated = Arc::new(tokio::sync::Notify::new());
+    let calls = Arc::new(AtomicU32::new(0));
+    let (list_state, list_rotated, list_calls) = (state.clone(), rotated.clone(), calls.clone());
+    let (token_state, rotate_state) = (state.clone(), state.clone());
+    let router = Router::new()
+        .route(
+            "/v1/auth/token",
+            post(move |body: axum::body::Bytes| async move {
+                let auth = token_state.lock().unwrap();
+                let request: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                if request["apiSecret"] != auth.api_secret.as_str() {
+                    return (StatusCode::UNAUTHORIZED, "Invalid credentials").into_response();
+                }
+                axum::Json(json!({
+                    "token": current_token(&auth), "expiresAt": 4_000_000_000u64, "tokenType": "Bearer",
+                }))
+                .into_response()
+            }),
+        )
+        .route(
+            "/v1/auth/credentials",
+            axum::routing::put(
+                move |headers: axum::http::HeaderMap, body: axum::body::Bytes| async move {
+                    {
+                        let mut auth = rotate_state.lock().unwrap();
+                        if !bearer_ok(&auth, &headers) {
+                            return not_authorised();
+                        }
+                        let request: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                        auth.api_secret = request["apiSecret"].as_str().unwrap().to_owned();
+                        auth.generation += 1;
+                    }
+                    rotated.notify_one();
+                    StatusCode::NO_CONTENT.into_response()
+                },
+            ),
+        )
+        .route(
+            "/v1/customers",
+            get(move |headers: axum::http::HeaderMap| async move {
+                match list_calls.fetch_add(1, Ordering::SeqCst) {
+                    // The first token "expired".
+                    0 => return not_authorised(),
+                    // The retry waits for the rotation, then meets its invalidation.
+                    1 => list_rotated.notified().await,
+                    _ => {}
+                }
+                if bearer_ok(&list_state.lock().unwrap(), &headers) {
+                    axum::Json(json!([])).into_response()
+                } else {
+                    not_authorised()
+                }
+            }),
+        );
+    let client = support::client(&serve(router).await, fast_retries(1));
+    let listing = tokio::spawn({
+        let client = client.clone();
+        async move { client.list_customers().await }
+    });
+    while calls.load(Ordering::SeqCst) < 2 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    client
+        .rotate_credentials(
+            ROTATED_KEY,
+            ROTATED_SECRET.to_owned(),
+            chainsig_api::IdempotencyKey::new(),
+        )
+        .await
+        .unwrap();
+    listing.await.unwrap().unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
 }

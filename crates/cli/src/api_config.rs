@@ -25,7 +25,7 @@ impl ApiArgs {
         })
     }
 
-    fn credentials(&self) -> Result<(String, String), CliError> {
+    pub(crate) fn credentials(&self) -> Result<(String, String), CliError> {
         let api_key = std::env::var(&self.api_key_env)
             .ok()
             .filter(|v| !v.is_empty())
@@ -68,6 +68,20 @@ impl ApiArgs {
         let key = P384SigningKey::from_pem(&pem)
             .map_err(|e| CliError::input(format!("request-signing key {}: {e}", path.display())))?;
         Ok((key, path))
+    }
+
+    /// Builds a client for the bearer-only endpoints (`/auth/credentials`, `DELETE /auth/signing`):
+    /// base URL and credentials only. Those requests carry no request signature, so the signing
+    /// key is not read: the client holds a throwaway in-memory key, which signs nothing.
+    pub(crate) fn bearer_client(&self) -> Result<Client, CliError> {
+        let base_url = self.base_url()?;
+        let (api_key, api_secret) = self.credentials()?;
+        let unused = P384SigningKey::generate().map_err(|e| CliError::input(e.to_string()))?;
+        Ok(Client::builder()
+            .base_url(base_url)
+            .credentials(api_key, api_secret)
+            .signing_key(unused)
+            .build()?)
     }
 
     /// Builds the client; registers the signing key first when no key id is known (and says so

@@ -2,6 +2,8 @@
 //! tools call it: change it only compatibly.
 
 mod challenge;
+mod credentials;
+mod customer;
 mod onboard;
 mod settings;
 mod signing_key;
@@ -12,6 +14,8 @@ use chainsig_core::ChainId;
 use clap::{Args, Parser, Subcommand};
 
 pub(crate) use challenge::{ChallengeCommand, Target};
+pub(crate) use credentials::{CredentialsCommand, RotateArgs};
+pub(crate) use customer::CustomerCommand;
 pub(crate) use onboard::OnboardArgs;
 pub(crate) use settings::{ApiArgs, HsmArgs, PolicyArgs};
 pub(crate) use signing_key::SigningKeyCommand;
@@ -85,13 +89,25 @@ pub(crate) enum Command {
         after_help = "Examples:\n  chainsig challenge inspect NWRmMzU5ZjAtZDI5OS00MGExLTgwMjMtMTdjNzdhNTAxNDRj\n  chainsig challenge fetch --account 6f1c…\n  chainsig challenge sign --account 6f1c… --chain evm --key-file customer.key"
     )]
     Challenge(ChallengeCommand),
-    /// Create or register the P-384 request-signing key.
+    /// Create, register or remove the P-384 request-signing key.
     #[command(
         subcommand,
         name = "signing-key",
-        after_help = "Examples:\n  chainsig signing-key new --out signing-key.pem\n  chainsig signing-key register --key-file signing-key.pem"
+        after_help = "Examples:\n  chainsig signing-key new --out signing-key.pem\n  chainsig signing-key register --key-file signing-key.pem\n  chainsig signing-key remove"
     )]
     SigningKey(SigningKeyCommand),
+    /// Rotate or revoke the API key and secret.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  chainsig credentials rotate --new-api-key 1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b --new-secret-file new-secret\n  chainsig credentials revoke --yes"
+    )]
+    Credentials(CredentialsCommand),
+    /// Change a customer: deactivate.
+    #[command(
+        subcommand,
+        after_help = "Example:\n  chainsig customer deactivate 04c5851c-4386-5bd9-a4a7-3b6e1f0d2c11"
+    )]
+    Customer(CustomerCommand),
     /// Run a local OffBlocks-compatible API that checks every signature; prints
     /// {"baseUrl", "apiKey", "apiSecret"} and serves until Ctrl-C or SIGTERM.
     #[command(after_help = SANDBOX_HELP)]

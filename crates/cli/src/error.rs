@@ -134,6 +134,15 @@ impl From<chainsig_api::Error> for CliError {
                     transient: api.is_retryable(),
                 }
             }
+            E::CredentialsRefused { .. } | E::CredentialsRevoked => CliError::Network {
+                message,
+                hint: Some(
+                    "check OFFBLOCKS_API_KEY and OFFBLOCKS_API_SECRET for this base URL (after a \
+                     rotation, the new ones)"
+                        .to_owned(),
+                ),
+                transient: false,
+            },
             E::RequestAuthentication { .. } => CliError::Network {
                 message,
                 hint: Some(REQUEST_SIGNATURE_HINT.to_owned()),

@@ -71,8 +71,11 @@ pub mod error_body {
 pub mod paths {
     /// `POST`: exchange API key and secret for a bearer token.
     pub const TOKEN: &str = "/auth/token";
-    /// `PUT`: register (or replace) the request-signing public key.
+    /// `PUT`: register (or replace) the request-signing public key; `DELETE`: remove it.
     pub const SIGNING_KEY: &str = "/auth/signing";
+    /// `PUT`: rotate the API key and secret (every token issued before is invalidated);
+    /// `DELETE`: revoke them for good.
+    pub const CREDENTIALS: &str = "/auth/credentials";
     /// `POST` create, `GET` list.
     pub const CUSTOMERS: &str = "/customers";
     /// `GET` list all accounts.
@@ -105,6 +108,10 @@ pub mod paths {
     /// `POST /accounts/{id}/challenge/sign`.
     pub fn account_challenge_sign(id: &str) -> String {
         format!("/accounts/{id}/challenge/sign")
+    }
+    /// `PATCH /customers/{id}/deactivate`.
+    pub fn customer_deactivate(id: &str) -> String {
+        format!("/customers/{id}/deactivate")
     }
     /// `PATCH /accounts/{id}/deactivate`.
     pub fn account_deactivate(id: &str) -> String {

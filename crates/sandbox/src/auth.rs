@@ -21,13 +21,17 @@ use crate::counters::Counters;
 use crate::error::ApiError;
 use crate::server::App;
 
-/// JWT claims of a sandbox token (OffBlocks' tokens are HS256 with `exp`; treat them as opaque).
+/// JWT claims of a sandbox token (OffBlocks' tokens are HS256 with `exp`, `Id` and `Generation`;
+/// treat them as opaque). `Generation` is the credentials' generation the token was issued under
+/// ([`Access`]): a token of an older one is refused.
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
     sub: String,
     exp: u64,
     iat: u64,
     jti: String,
+    #[serde(rename = "Generation")]
+    generation: u64,
 }
 
 /// Issues and checks HS256 tokens.
@@ -60,6 +64,7 @@ impl Tokens {
     pub(crate) fn issue(
         &self,
         api_key: &str,
+        generation: u64,
         now: u64,
         ttl: u64,
     ) -> Result<(String, u64), ApiError> {
@@ -69,6 +74,7 @@ impl Tokens {
             exp,
             iat: now,
             jti: Uuid::new_v4().to_string(),
+            generation,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|_| {
@@ -81,9 +87,16 @@ impl Tokens {
         Ok((token, exp))
     }
 
-    fn check(&self, token: &str, now: u64) -> Result<(), ApiError> {
+    /// Checks a token at `now` against the credentials' current `generation`.
+    fn check(&self, token: &str, now: u64, generation: u64) -> Result<(), ApiError> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|_| ApiError::unauthorized("the bearer token is not valid"))?;
+        if data.claims.generation != generation {
+            return Err(ApiError::unauthorized(
+                "the bearer token was invalidated: the API credentials were rotated or revoked \
+                 since it was issued",
+            ));
+        }
         if data.claims.exp <= now {
             return Err(ApiError::unauthorized(
                 "the bearer token has expired; get a new one from /auth/token",
@@ -115,6 +128,67 @@ impl Credentials {
     }
 }
 
+/// The API credentials in force and the generation of the tokens issued under them
+/// (`offblocks-api.md` 1.3). A rotation (`PUT /auth/credentials`) replaces the credentials and
+/// starts a new generation, so every token issued before is refused; a revocation
+/// (`DELETE /auth/credentials`) removes them for good and starts a generation no token will ever
+/// carry.
+#[derive(Debug)]
+pub(crate) struct Access {
+    state: RwLock<AccessState>,
+}
+
+#[derive(Debug)]
+struct AccessState {
+    /// `None` once revoked.
+    credentials: Option<Credentials>,
+    generation: u64,
+}
+
+impl Access {
+    pub(crate) fn new(credentials: Credentials) -> Self {
+        Self {
+            state: RwLock::new(AccessState {
+                credentials: Some(credentials),
+                generation: 0,
+            }),
+        }
+    }
+
+    /// The generation a token for these credentials is issued under, if they are the ones in
+    /// force.
+    pub(crate) fn authenticate(&self, api_key: &str, api_secret: &str) -> Option<u64> {
+        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+        state
+            .credentials
+            .as_ref()
+            .filter(|c| c.matches(api_key, api_secret))
+            .map(|_| state.generation)
+    }
+
+    /// The generation a token must carry to be accepted now.
+    pub(crate) fn generation(&self) -> u64 {
+        self.state
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .generation
+    }
+
+    /// Replaces the credentials; every token issued before is refused from now on.
+    pub(crate) fn rotate(&self, credentials: Credentials) {
+        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+        state.credentials = Some(credentials);
+        state.generation += 1;
+    }
+
+    /// Removes the credentials for good: no token is accepted or issued any more.
+    pub(crate) fn revoke(&self) {
+        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+        state.credentials = None;
+        state.generation += 1;
+    }
+}
+
 /// The registered request-signing key. `PUT /auth/signing` replaces it (as the real endpoint
 /// "updates" it); registering the same key again returns the same id.
 #[derive(Debug, Default)]
@@ -134,6 +208,15 @@ impl SigningKeys {
         let id = Uuid::new_v4().to_string();
         *current = Some((id.clone(), der, key));
         id
+    }
+
+    /// Removes the registered key (`DELETE /auth/signing`); whether there was one.
+    pub(crate) fn remove(&self) -> bool {
+        self.current
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .is_some()
     }
 
     fn resolve(&self, keyid: &str) -> Option<P384VerifyingKey> {
@@ -186,13 +269,14 @@ fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
 }
 
 /// Checks only the bearer token (for `/auth/signing`, which cannot be signed with a key that is
-/// not registered yet).
+/// not registered yet, and `/auth/credentials`, which the docs show unsigned).
 pub(crate) async fn require_token(
     State(app): State<Arc<App>>,
     request: Request,
     next: Next,
 ) -> Response {
-    match bearer(request.headers()).map(|t| app.tokens.check(t, app.clock.unix())) {
+    let generation = app.access.generation();
+    match bearer(request.headers()).map(|t| app.tokens.check(t, app.clock.unix(), generation)) {
         Some(Ok(())) => next.run(request).await,
         Some(Err(e)) => reject(&app.counters, e),
         None => reject(
@@ -210,7 +294,8 @@ pub(crate) async fn authenticate(
     next: Next,
 ) -> Response {
     let now = app.clock.unix();
-    match bearer(request.headers()).map(|t| app.tokens.check(t, now)) {
+    let generation = app.access.generation();
+    match bearer(request.headers()).map(|t| app.tokens.check(t, now, generation)) {
         Some(Ok(())) => {}
         Some(Err(e)) => return reject(&app.counters, e),
         None => {

@@ -1,4 +1,4 @@
-//! The endpoints (`offblocks-api.md` 1.7 rows 1, 4, 6-10, 12-22).
+//! The endpoints (`offblocks-api.md` 1.7 rows 1-22).
 
 use std::sync::Arc;
 
@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use chainsig_core::offblocks::{CHALLENGE_FIELD, SIGNING_KEY_ID_FIELD};
 use serde_json::json;
 
-use crate::auth::{decode_public_key, parse_json};
+use crate::auth::{Credentials, decode_public_key, parse_json};
 use crate::counters::Counters;
 use crate::error::ApiError;
 use crate::models::{
@@ -50,18 +50,19 @@ pub(crate) async fn token(State(app): State<Arc<App>>, body: Bytes) -> Result<Re
             "expected {\"apiKey\": \"<uuid>\", \"apiSecret\": \"<secret>\"}",
         )
     })?;
-    if !app
-        .credentials
-        .matches(&request.api_key, &request.api_secret)
-    {
+    let Some(generation) = app
+        .access
+        .authenticate(&request.api_key, &request.api_secret)
+    else {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "invalid_credentials",
             "Invalid credentials",
         ));
-    }
+    };
     let (token, expires_at) = app.tokens.issue(
         &request.api_key,
+        generation,
         app.clock.unix(),
         app.config.token_ttl.as_secs(),
     )?;
@@ -80,6 +81,59 @@ pub(crate) async fn register_signing_key(
     let key = decode_public_key(&request.public_key)?;
     let key_id = app.signing_keys.register(key);
     Ok(Json(json!({ SIGNING_KEY_ID_FIELD: key_id })).into_response())
+}
+
+/// `PUT /auth/credentials` (bearer token only): replaces the API key and secret with the ones in
+/// the body; every token issued before is refused from now on, and the old secret gets no new
+/// one. `204`, no body (`offblocks-api.md` 1.3).
+pub(crate) async fn rotate_credentials(
+    State(app): State<Arc<App>>,
+    body: Bytes,
+) -> Result<Response> {
+    // A generic message: serde's could quote the new secret.
+    let request: TokenRequest = serde_json::from_slice(&body).map_err(|_| {
+        ApiError::bad_request(
+            "invalid_json",
+            "expected {\"apiKey\": \"<uuid>\", \"apiSecret\": \"<secret>\"} (the new values)",
+        )
+    })?;
+    if uuid::Uuid::parse_str(&request.api_key).is_err() {
+        return Err(ApiError::bad_request(
+            "invalid_api_key",
+            "apiKey must be a UUID",
+        ));
+    }
+    let length = request.api_secret.chars().count();
+    if !(16..=256).contains(&length) || request.api_secret.chars().any(char::is_control) {
+        return Err(ApiError::bad_request(
+            "invalid_api_secret",
+            "apiSecret must be 16 to 256 characters, none of them control characters",
+        ));
+    }
+    app.access.rotate(Credentials {
+        api_key: request.api_key,
+        api_secret: request.api_secret,
+    });
+    tracing::info!("API credentials rotated; every token issued before is refused");
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `DELETE /auth/credentials` (bearer token only): revokes API access for good: every token is
+/// refused and the token endpoint refuses the credentials. `204`, no body (inferred: the docs
+/// give no status, `offblocks-api.md` 1.3).
+pub(crate) async fn revoke_credentials(State(app): State<Arc<App>>) -> Response {
+    app.access.revoke();
+    tracing::info!("API credentials revoked; no token is accepted or issued any more");
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// `DELETE /auth/signing` (bearer token only): removes the registered request-signing key;
+/// signed requests then get the middleware's `400 invalid required signature`. `204`, also when
+/// no key was registered, so that a retried removal succeeds (inferred: the docs give no status).
+pub(crate) async fn remove_signing_key(State(app): State<Arc<App>>) -> Response {
+    let removed = app.signing_keys.remove();
+    tracing::info!(removed, "request-signing key removed");
+    StatusCode::NO_CONTENT.into_response()
 }
 
 /// `POST /customers`.
@@ -109,6 +163,14 @@ pub(crate) async fn list_customers(
 /// `GET /customers/{id}`.
 pub(crate) async fn get_customer(State(app): State<Arc<App>>, Id(id): Id) -> Result<Response> {
     Ok(Json(app.store().get_customer(&id, app.clock.now())?).into_response())
+}
+
+/// `PATCH /customers/{id}/deactivate`: `active` -> `inactive`; answers the customer.
+pub(crate) async fn deactivate_customer(
+    State(app): State<Arc<App>>,
+    Id(id): Id,
+) -> Result<Response> {
+    Ok(Json(app.store().deactivate_customer(&id, app.clock.now())?).into_response())
 }
 
 /// `GET /customers/{id}/challenge`.

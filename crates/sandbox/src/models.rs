@@ -3,8 +3,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-/// Customer states (`offblocks-api.md` 1.10). `inactive` is not modelled: customer
-/// deactivation (row 11) is not part of the sandbox.
+/// Customer states (`offblocks-api.md` 1.10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum CustomerStatus {
@@ -12,7 +11,23 @@ pub(crate) enum CustomerStatus {
     Screening,
     Verifying,
     Active,
+    /// Deactivated (`PATCH /customers/{id}/deactivate`).
+    Inactive,
     Rejected,
+}
+
+impl CustomerStatus {
+    /// The status as the API writes it.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Initiating => "initiating",
+            Self::Screening => "screening",
+            Self::Verifying => "verifying",
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::Rejected => "rejected",
+        }
+    }
 }
 
 /// Account states (`offblocks-api.md` 1.10).

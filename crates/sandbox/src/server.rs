@@ -16,7 +16,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
-use crate::auth::{Credentials, SigningKeys, Tokens, authenticate, require_token, verifier};
+use crate::auth::{
+    Access, Credentials, SigningKeys, Tokens, authenticate, require_token, verifier,
+};
 use crate::config::SandboxConfig;
 use crate::counters::{CounterSnapshot, Counters};
 use crate::error::ApiError;
@@ -29,7 +31,7 @@ use crate::store::{Origin, Store, Timings};
 pub(crate) struct App {
     pub(crate) config: SandboxConfig,
     pub(crate) clock: Arc<dyn crate::Clock>,
-    pub(crate) credentials: Credentials,
+    pub(crate) access: Access,
     pub(crate) tokens: Tokens,
     pub(crate) signing_keys: Arc<SigningKeys>,
     pub(crate) verifier: chainsig_httpsig::Verifier,
@@ -179,7 +181,7 @@ fn build_app(config: SandboxConfig, authority: &str) -> (Arc<App>, Credentials) 
             config.clock_skew.as_secs(),
             config.max_signature_age.as_secs(),
         ),
-        credentials: credentials.clone(),
+        access: Access::new(credentials.clone()),
         tokens: Tokens::new(),
         signing_keys,
         idempotency: IdempotencyStore::default(),
@@ -213,6 +215,10 @@ fn router(app: Arc<App>) -> Router {
             post(h::create_customer).get(h::list_customers),
         )
         .route(&v1("/customers/{id}"), get(h::get_customer))
+        .route(
+            &v1("/customers/{id}/deactivate"),
+            patch(h::deactivate_customer),
+        )
         .route(&v1("/customers/{id}/challenge"), get(h::customer_challenge))
         .route(
             &v1("/customers/{id}/challenge/sign"),
@@ -249,7 +255,14 @@ fn router(app: Arc<App>) -> Router {
         .route_layer(from_fn_with_state(app.clone(), idempotency))
         .route_layer(from_fn_with_state(app.clone(), authenticate));
     let signing = Router::new()
-        .route(&v1("/auth/signing"), put(h::register_signing_key))
+        .route(
+            &v1("/auth/signing"),
+            put(h::register_signing_key).delete(h::remove_signing_key),
+        )
+        .route(
+            &v1("/auth/credentials"),
+            put(h::rotate_credentials).delete(h::revoke_credentials),
+        )
         .route_layer(from_fn_with_state(app.clone(), require_token));
     Router::new()
         .route(&v1("/auth/token"), post(h::token))
@@ -321,12 +334,14 @@ impl SandboxHandle {
         self.addr
     }
 
-    /// The API key clients authenticate with.
+    /// The API key clients authenticate with, as the sandbox started (a rotation through
+    /// `PUT /auth/credentials` replaces it with the one its caller sent).
     pub fn api_key(&self) -> &str {
         &self.credentials.api_key
     }
 
-    /// The API secret clients authenticate with.
+    /// The API secret clients authenticate with, as the sandbox started (see
+    /// [`api_key`](Self::api_key)).
     pub fn api_secret(&self) -> &str {
         &self.credentials.api_secret
     }

@@ -518,6 +518,26 @@ impl Store {
         }
     }
 
+    /// `PATCH /customers/{id}/deactivate`: only an `active` customer can be deactivated
+    /// (`offblocks-api.md` 1.10); an inactive one gets no new account (it fails its
+    /// validations, as for any customer who is not active).
+    pub(crate) fn deactivate_customer(
+        &mut self,
+        id: &str,
+        now: OffsetDateTime,
+    ) -> Result<CustomerBody, ApiError> {
+        let customer = self.customer_mut(id, now)?;
+        if customer.status != CustomerStatus::Active {
+            return Err(invalid_state(format!(
+                "cannot deactivate a customer that is {}; only an active one",
+                customer.status.as_str()
+            )));
+        }
+        customer.status = CustomerStatus::Inactive;
+        customer.updated_at = now;
+        Ok(customer.body(false))
+    }
+
     pub(crate) fn simulate_kyc(
         &mut self,
         id: &str,

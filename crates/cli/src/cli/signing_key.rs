@@ -25,4 +25,8 @@ pub(crate) enum SigningKeyCommand {
         #[arg(long, value_name = "PATH")]
         key_file: Option<PathBuf>,
     },
+    /// Remove the registered key from the API (DELETE /auth/signing): requests signed with it
+    /// are refused afterwards, until a key is registered again.
+    #[command(after_help = "Example:\n  chainsig signing-key remove")]
+    Remove,
 }

@@ -4,6 +4,8 @@ mod address;
 mod batch;
 pub(crate) mod bench;
 mod challenge;
+mod credentials;
+mod customer;
 mod keygen;
 mod onboard;
 mod sandbox;
@@ -28,6 +30,8 @@ pub(crate) async fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Onboard(args) => onboard::run(args, &cli.api, cli.json).await,
         Command::Challenge(command) => challenge::run(command, &cli.api, cli.json).await,
         Command::SigningKey(command) => signing_key::run(command, &cli.api, cli.json).await,
+        Command::Credentials(command) => credentials::run(command, &cli.api, cli.json).await,
+        Command::Customer(command) => customer::run(command, &cli.api, cli.json).await,
         Command::Sandbox(args) => sandbox::run(args).await,
         Command::Bench(command) => {
             let json = cli.json;

@@ -1,4 +1,4 @@
-//! `chainsig signing-key`: the integrator's P-384 request-signing key.
+//! `chainsig signing-key`: the integrator's P-384 request-signing key (create, register, remove).
 
 use std::process::ExitCode;
 
@@ -50,6 +50,21 @@ pub(crate) async fn run(
                 println!(
                     "register it with: chainsig signing-key register --key-file {}",
                     out.display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        SigningKeyCommand::Remove => {
+            let client = api.bearer_client()?;
+            client
+                .remove_signing_key(chainsig_api::IdempotencyKey::new())
+                .await?;
+            if json_output {
+                println!("{}", json!({ "removed": true }));
+            } else {
+                println!("removed the request-signing key: requests signed with it are refused");
+                eprintln!(
+                    "unset OFFBLOCKS_KEY_ID; `chainsig signing-key register` registers a key again"
                 );
             }
             Ok(ExitCode::SUCCESS)
