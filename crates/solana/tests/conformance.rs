@@ -73,6 +73,8 @@ struct TwoPaths {
     sync: LocalSolanaSigner,
     asynchronous: LocalSolanaSigner,
     sync_skips_guard: bool,
+    /// The sync path refuses transaction-shaped bytes for another reason than the guard's.
+    sync_refuses_otherwise: bool,
 }
 
 impl ChallengeSignerSync for TwoPaths {
@@ -80,6 +82,12 @@ impl ChallengeSignerSync for TwoPaths {
         &self,
         challenge: &Challenge,
     ) -> Result<ChallengeSignature, SignerError> {
+        if self.sync_refuses_otherwise && challenge.bytes().first() == Some(&0xff) {
+            return Err(SignerError::Unavailable {
+                reason: "approver offline".into(),
+                retryable: true,
+            });
+        }
         if self.sync_skips_guard {
             let raw = SigningKey::from_bytes(&SEED).sign(challenge.bytes());
             return ChallengeSignature::new(SignatureScheme::Ed25519, raw.to_bytes())
@@ -112,6 +120,7 @@ async fn the_sync_check_catches_two_code_paths() {
         sync: LocalSolanaSigner::from_seed(&[1; 32]),
         asynchronous: LocalSolanaSigner::from_seed(&SEED),
         sync_skips_guard: false,
+        sync_refuses_otherwise: false,
     };
     let failure = check_sync_matches_async(&other_key).await.unwrap_err();
     assert_eq!(failure.check, "sync-matches-async");
@@ -124,12 +133,32 @@ async fn the_sync_check_catches_two_code_paths() {
         sync: LocalSolanaSigner::from_seed(&SEED),
         asynchronous: LocalSolanaSigner::from_seed(&SEED),
         sync_skips_guard: true,
+        sync_refuses_otherwise: false,
     };
     let failure = check_sync_matches_async(&no_guard).await.unwrap_err();
     assert!(
         failure.reason.contains("sync signed, async refused"),
         "{failure}"
     );
+
+    let other_refusal = TwoPaths {
+        sync: LocalSolanaSigner::from_seed(&SEED),
+        asynchronous: LocalSolanaSigner::from_seed(&SEED),
+        sync_skips_guard: false,
+        sync_refuses_otherwise: true,
+    };
+    let failure = check_sync_matches_async(&other_refusal).await.unwrap_err();
+    assert!(failure.reason.contains("sync refused"), "{failure}");
+    assert!(failure.reason.contains("async refused"), "{failure}");
+
+    // The same key and guard on both paths passes.
+    let same = TwoPaths {
+        sync: LocalSolanaSigner::from_seed(&SEED),
+        asynchronous: LocalSolanaSigner::from_seed(&SEED),
+        sync_skips_guard: false,
+        sync_refuses_otherwise: false,
+    };
+    assert_eq!(check_sync_matches_async(&same).await.unwrap(), 4);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
