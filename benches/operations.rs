@@ -26,7 +26,7 @@
 
 use std::hint::black_box;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use alloy_signer::SignerSync as _;
 use alloy_signer_local::PrivateKeySigner;
@@ -38,6 +38,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chainsig::ChallengeSigner;
 use chainsig::api::{Client, FlowOptions};
+use chainsig::core::ChallengeSignerSync as _;
 use chainsig::core::{
     AuditError, AuditEvent, AuditSink, Challenge, ChallengePurpose, JsonLinesAuditSink,
     SigningContext, SiwxMessage, StandardPolicy, format_siwx_time, sign_under_policy,
@@ -45,6 +46,7 @@ use chainsig::core::{
 use chainsig::evm::{LocalEvmSigner, eip191_hash};
 use chainsig::httpsig::{P384SigningKey, RequestSigner, Verifier};
 use chainsig::solana::LocalSolanaSigner;
+use chainsig_benchkit::{MinOfBatches, ready};
 use chainsig_sandbox::{Sandbox, SandboxConfig};
 use criterion::Criterion;
 use ed25519_dalek::Signer as _;
@@ -55,17 +57,6 @@ use tower::ServiceExt as _;
 const AUTHORITY: &str = "127.0.0.1:8080";
 const BODY: &[u8] =
     br#"{"chainId":"eip155:1:0xCc9a18e2719249E945F5AfB3B1734a53b42A7D8b","externalId":"cust-0001"}"#;
-
-/// Polls a future that never waits (in-memory keys) to completion.
-fn ready<F: Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    loop {
-        if let std::task::Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-            return out;
-        }
-    }
-}
 
 fn now() -> u64 {
     SystemTime::now()
@@ -225,33 +216,6 @@ fn pair<'a>(name: &'static str, ours: impl FnMut() + 'a, reference: impl FnMut()
     }
 }
 
-/// A load-robust ratio: alternating batches of each contender, each one's fastest batch kept.
-fn min_of_batches(pair: &mut Pair<'_>) {
-    const BATCHES: usize = 200;
-    const CALLS: u32 = 16;
-    let (mut best_ours, mut best_reference) = (Duration::MAX, Duration::MAX);
-    for _ in 0..BATCHES {
-        let start = Instant::now();
-        for _ in 0..CALLS {
-            (pair.ours)();
-        }
-        best_ours = best_ours.min(start.elapsed());
-        let start = Instant::now();
-        for _ in 0..CALLS {
-            (pair.reference)();
-        }
-        best_reference = best_reference.min(start.elapsed());
-    }
-    let (ours, reference) = (best_ours / CALLS, best_reference / CALLS);
-    println!(
-        "min-of-batches {}: {:.2} us vs {:.2} us, ratio {:.3}",
-        pair.name,
-        ours.as_secs_f64() * 1e6,
-        reference.as_secs_f64() * 1e6,
-        ours.as_secs_f64() / reference.as_secs_f64()
-    );
-}
-
 fn main() {
     let mut criterion = Criterion::default().configure_from_args();
 
@@ -327,7 +291,7 @@ fn main() {
         client
             .check_ownership_challenge(evm.account(), &siwe, &options)
             .unwrap();
-        black_box(ready(evm.sign_challenge(black_box(&siwe))).unwrap());
+        black_box(evm.sign_challenge_sync(black_box(&siwe)).unwrap());
     };
     let k256_hash_and_sign = || {
         let hash = eip191_hash(black_box(siwe.bytes()));
@@ -337,7 +301,7 @@ fn main() {
         black_box(alloy.sign_message_sync(black_box(siwe.bytes())).unwrap());
     };
     let solana_sign = || {
-        black_box(ready(solana.sign_challenge(black_box(&session))).unwrap());
+        black_box(solana.sign_challenge_sync(black_box(&session)).unwrap());
     };
     let dalek_sign = || {
         black_box(dalek.sign(black_box(session.bytes())));
@@ -360,6 +324,7 @@ fn main() {
             .unwrap(),
         );
     };
+    // Async, as `sign_under_policy` calls it: the pair below differs by the policy alone.
     let evm_sign = || {
         black_box(ready(evm.sign_challenge(black_box(&session))).unwrap());
     };
@@ -450,7 +415,7 @@ fn main() {
             k256_session,
         ),
     ] {
-        min_of_batches(&mut pair);
+        MinOfBatches::new(200, 16).report(pair.name, &mut pair.ours, &mut pair.reference);
     }
     criterion.final_summary();
 }

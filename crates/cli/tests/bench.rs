@@ -47,6 +47,22 @@ fn check_common(report: &Value) {
         "{report}"
     );
     assert!(report["peakRssKiB"].as_u64().unwrap() > 0, "{report}");
+    // The overhead outside cryptography against the bare loopback floor, measured in the run.
+    let floor = &report["bareFloor"];
+    assert_eq!(floor["requests"], 1000, "{report}");
+    assert_eq!(floor["concurrency"], 4, "{report}");
+    // A signed POST /v1/customers (token, signature headers, JSON body) and its answer (the
+    // customer with its ownership challenge).
+    assert!(floor["requestBytes"].as_u64().unwrap() > 500, "{report}");
+    assert!(floor["answerBytes"].as_u64().unwrap() > 300, "{report}");
+    let overhead = report["overheadUsPerRequest"].as_f64().unwrap();
+    let bare = report["bareFloorUsPerRequest"].as_f64().unwrap();
+    assert!(bare > 0.0, "{report}");
+    let ratio = report["overheadRatio"].as_f64().unwrap();
+    assert!(
+        (ratio - overhead / bare).abs() < 1e-9 * ratio.max(1.0),
+        "{report}"
+    );
 }
 
 #[test]
@@ -95,6 +111,31 @@ fn tron_wallets_onboard() {
         serde_json::json!({ "tron": 12 }),
         "{report}"
     );
+}
+
+#[test]
+fn the_text_report_prints_the_overhead_line() {
+    let output = Command::new(env!("CARGO_BIN_EXE_chainsig"))
+        .args(["bench", "onboard", "--customers", "8", "--concurrency", "2"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    let line = stdout
+        .lines()
+        .find(|line| line.trim_start().starts_with("overhead   "))
+        .unwrap_or_else(|| panic!("no overhead line: {stdout}"));
+    let numbers: Vec<f64> = line
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter_map(|word| word.parse().ok())
+        .collect();
+    assert_eq!(numbers.len(), 3, "{line}");
+    assert!(
+        line.contains(" us/request outside cryptography; the bare loopback HTTP floor is ")
+            && line.contains(" us; ratio "),
+        "{line}"
+    );
+    assert!(numbers[1] > 0.0, "{line}");
 }
 
 #[test]

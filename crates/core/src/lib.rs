@@ -14,6 +14,7 @@ mod policy_signer;
 mod registry;
 mod signature;
 mod signer;
+mod signer_sync;
 mod siwx;
 mod standard_policy;
 pub mod txshape;
@@ -39,6 +40,7 @@ pub use registry::{
 };
 pub use signature::{ChallengeSignature, SignatureScheme};
 pub use signer::{ApiIdentity, ChallengeSigner, SigningContext};
+pub use signer_sync::ChallengeSignerSync;
 pub use siwx::{SiwxError, SiwxMessage, format_siwx_time};
 pub use standard_policy::StandardPolicy;
 pub use verifier::ChallengeVerifier;

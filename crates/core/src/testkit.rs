@@ -25,6 +25,9 @@
 //! 5. 100 concurrent signings through one `Arc<dyn ChallengeSigner>` on several tasks all verify;
 //! 6. `Debug` of the signer shows none of the secrets you pass, in any usual encoding, and no run
 //!    of 64 or more hex digits.
+//!
+//! A signer that also implements [`ChallengeSignerSync`] passes [`check_sync_matches_async`] too:
+//! both ways give the same signature, or both refuse.
 
 use std::fmt;
 use std::sync::Arc;
@@ -32,7 +35,7 @@ use std::sync::Arc;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 
-use crate::{Challenge, ChallengeSigner, ChallengeVerifier};
+use crate::{Challenge, ChallengeSigner, ChallengeSignerSync, ChallengeVerifier};
 
 /// Settings of a conformance run.
 #[derive(Default)]
@@ -241,6 +244,92 @@ pub async fn run_conformance(
     passed.push("debug-no-secret");
 
     Ok(ConformanceReport { passed })
+}
+
+/// Checks that a signer with a synchronous twin answers the same both ways: for text, binary,
+/// one-byte and transaction-shaped (`0xff`-led) challenges, [`ChallengeSignerSync`] and
+/// [`ChallengeSigner`] give the same signature, or both refuse. Local keys sign
+/// deterministically (RFC 6979, ed25519), so the two signatures are equal byte for byte.
+///
+/// ```
+/// # tokio_test_block_on(async {
+/// use chainsig_core::testkit::check_sync_matches_async;
+/// # use chainsig_core::*;
+/// # #[derive(Debug)] struct Fixed(AccountId);
+/// # impl ChallengeSignerSync for Fixed {
+/// #     fn sign_challenge_sync(&self, c: &Challenge) -> Result<ChallengeSignature, SignerError> {
+/// #         ChallengeSignature::new(SignatureScheme::Ed25519, vec![c.len() as u8; 64])
+/// #             .map_err(|e| SignerError::InvalidSignature(e.to_string()))
+/// #     }
+/// # }
+/// # #[async_trait]
+/// # impl ChallengeSigner for Fixed {
+/// #     fn account(&self) -> &AccountId { &self.0 }
+/// #     fn scheme(&self) -> SignatureScheme { SignatureScheme::Ed25519 }
+/// #     async fn sign_challenge(&self, c: &Challenge) -> Result<ChallengeSignature, SignerError> {
+/// #         self.sign_challenge_sync(c)
+/// #     }
+/// # }
+/// # let account: AccountId = "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp:7S3P4HxJpyyigGzodYwHtCxZyUQe9JiBMHyRWXArAaKv".parse().unwrap();
+/// # let my_signer = Fixed(account);
+/// let checks = check_sync_matches_async(&my_signer).await.expect("one code path");
+/// assert_eq!(checks, 4);
+/// # });
+/// # fn tokio_test_block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+/// # }
+/// ```
+///
+/// Returns the number of challenges compared.
+pub async fn check_sync_matches_async<S>(signer: &S) -> Result<usize, ConformanceFailure>
+where
+    S: ChallengeSigner + ChallengeSignerSync + ?Sized,
+{
+    const CHECK: &str = "sync-matches-async";
+    let binary: Vec<u8> = (0u8..=255).collect();
+    let mut transaction_shaped = vec![0xff];
+    transaction_shaped.extend_from_slice(b"solana offchain");
+    let cases = [
+        b"chainsig conformance: sync and async".to_vec(),
+        binary,
+        vec![b'x'],
+        transaction_shaped,
+    ];
+    for bytes in &cases {
+        let challenge =
+            Challenge::from_bytes(bytes.clone()).map_err(|e| fail(CHECK, e.to_string()))?;
+        let sync = signer.sign_challenge_sync(&challenge);
+        let asynchronous = signer.sign_challenge(&challenge).await;
+        match (sync, asynchronous) {
+            (Ok(a), Ok(b)) if a == b => {}
+            (Ok(_), Ok(_)) => {
+                return Err(fail(
+                    CHECK,
+                    format!(
+                        "a {}-byte challenge got two different signatures (sync and async)",
+                        challenge.len()
+                    ),
+                ));
+            }
+            (Err(a), Err(b)) if a.to_string() == b.to_string() => {}
+            (sync, asynchronous) => {
+                let describe = |r: &Result<crate::ChallengeSignature, crate::SignerError>| match r {
+                    Ok(_) => "signed".to_owned(),
+                    Err(e) => format!("refused ({e})"),
+                };
+                return Err(fail(
+                    CHECK,
+                    format!(
+                        "a {}-byte challenge: sync {}, async {}",
+                        challenge.len(),
+                        describe(&sync),
+                        describe(&asynchronous)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(cases.len())
 }
 
 async fn sign_and_verify(

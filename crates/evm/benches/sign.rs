@@ -3,32 +3,16 @@
 //! `cargo bench -p chainsig-evm --bench sign`
 #![allow(missing_docs, clippy::unwrap_used)]
 
-use std::future::Future;
 use std::hint::black_box;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 
 use alloy_signer::SignerSync;
 use alloy_signer_local::PrivateKeySigner;
-use chainsig_core::{Challenge, ChallengeSigner};
+use chainsig_benchkit::{MinOfBatches, ready};
+use chainsig_core::{Challenge, ChallengeSigner, ChallengeSignerSync};
 use chainsig_evm::{LocalEvmSigner, eip191_hash};
-use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group};
 use k256::ecdsa::SigningKey;
-
-/// Polls a future that completes without waiting (local signing never waits): the cost of the
-/// async trait itself, with no executor in the way.
-fn ready<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(out) => out,
-        Poll::Pending => unreachable!("local signing completes on first poll"),
-    }
-}
 
 fn sign(c: &mut Criterion) {
     let key = [0x42u8; 32];
@@ -43,7 +27,13 @@ fn sign(c: &mut Criterion) {
         let hash = eip191_hash(&bytes);
 
         group.bench_with_input(
-            BenchmarkId::new("chainsig_sign_challenge", len),
+            BenchmarkId::new("chainsig_sign_challenge_sync", len),
+            &challenge,
+            |b, ch| b.iter(|| signer.sign_challenge_sync(black_box(ch)).unwrap()),
+        );
+        // The async trait over the same code path: its boxed future, polled once.
+        group.bench_with_input(
+            BenchmarkId::new("chainsig_sign_challenge_async", len),
             &challenge,
             |b, ch| b.iter(|| ready(signer.sign_challenge(black_box(ch))).unwrap()),
         );
@@ -71,33 +61,6 @@ fn sign(c: &mut Criterion) {
     group.finish();
 }
 
-/// A load-robust ratio: alternating batches of each contender, keeping each one's fastest batch
-/// (interference from other processes only ever adds time).
-fn min_of_batches(name: &str, mut ours: impl FnMut(), mut reference: impl FnMut()) {
-    const BATCHES: usize = 300;
-    const CALLS: u32 = 32;
-    let (mut best_ours, mut best_reference) = (Duration::MAX, Duration::MAX);
-    for _ in 0..BATCHES {
-        let start = Instant::now();
-        for _ in 0..CALLS {
-            ours();
-        }
-        best_ours = best_ours.min(start.elapsed());
-        let start = Instant::now();
-        for _ in 0..CALLS {
-            reference();
-        }
-        best_reference = best_reference.min(start.elapsed());
-    }
-    let (ours, reference) = (best_ours / CALLS, best_reference / CALLS);
-    println!(
-        "min-of-batches {name}: {:.2} us vs {:.2} us, ratio {:.3}",
-        ours.as_secs_f64() * 1e6,
-        reference.as_secs_f64() * 1e6,
-        ours.as_secs_f64() / reference.as_secs_f64()
-    );
-}
-
 fn robust_ratios() {
     let key = [0x42u8; 32];
     let signer = LocalEvmSigner::from_bytes(&key).unwrap();
@@ -107,17 +70,25 @@ fn robust_ratios() {
         let bytes: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
         let challenge = Challenge::from_bytes(bytes.clone()).unwrap();
         let hash = eip191_hash(&bytes);
+        let kit = MinOfBatches::default();
         let sign = || {
-            black_box(ready(signer.sign_challenge(black_box(&challenge))).unwrap());
+            black_box(signer.sign_challenge_sync(black_box(&challenge)).unwrap());
         };
-        min_of_batches(
+        kit.report(
+            &format!("{len}B chainsig async vs sync"),
+            || {
+                black_box(ready(signer.sign_challenge(black_box(&challenge))).unwrap());
+            },
+            sign,
+        );
+        kit.report(
             &format!("{len}B chainsig vs k256 sign_prehash_recoverable"),
             sign,
             || {
                 black_box(raw.sign_prehash_recoverable(black_box(&hash)).unwrap());
             },
         );
-        min_of_batches(
+        kit.report(
             &format!("{len}B chainsig vs k256 eip191 hash + sign"),
             sign,
             || {
@@ -127,7 +98,7 @@ fn robust_ratios() {
                 );
             },
         );
-        min_of_batches(
+        kit.report(
             &format!("{len}B chainsig vs alloy sign_message_sync"),
             sign,
             || {

@@ -4,8 +4,8 @@ use std::fmt;
 
 use async_trait::async_trait;
 use chainsig_core::{
-    AccountId, ChainId, Challenge, ChallengeSignature, ChallengeSigner, SignatureScheme,
-    SignerError,
+    AccountId, ChainId, Challenge, ChallengeSignature, ChallengeSigner, ChallengeSignerSync,
+    SignatureScheme, SignerError,
 };
 use k256::ecdsa::SigningKey;
 use zeroize::Zeroizing;
@@ -154,6 +154,29 @@ impl ChallengeSigner for LocalEvmSigner {
     }
 
     async fn sign_challenge(
+        &self,
+        challenge: &Challenge,
+    ) -> Result<ChallengeSignature, SignerError> {
+        self.sign_challenge_sync(challenge)
+    }
+}
+
+/// The one code path of this signer: [`ChallengeSigner::sign_challenge`] calls it.
+///
+/// ```
+/// use chainsig_core::{Challenge, ChallengeSigner, ChallengeSignerSync};
+/// use chainsig_evm::LocalEvmSigner;
+///
+/// let signer = LocalEvmSigner::from_hex(
+///     "0xa76a939a40391bec11bb627c135d249fb5f36ca49249fa2bf5c4928d206ca7e8",
+/// )?;
+/// let challenge = Challenge::from_base64("aGVsbG8=")?;
+/// let signature = signer.sign_challenge_sync(&challenge)?; // no runtime needed
+/// chainsig_evm::verify(signer.account(), challenge.bytes(), &signature)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl ChallengeSignerSync for LocalEvmSigner {
+    fn sign_challenge_sync(
         &self,
         challenge: &Challenge,
     ) -> Result<ChallengeSignature, SignerError> {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use alloy_signer_local::PrivateKeySigner;
-use chainsig_core::testkit::{ConformanceOptions, run_conformance};
+use chainsig_core::testkit::{ConformanceOptions, check_sync_matches_async, run_conformance};
 use chainsig_core::{AccountId, ChainId, Challenge, ChallengeSigner, SignerError, async_trait};
 use chainsig_evm::{
     AlloyChallengeSigner, DigestSigner, EvmVerifier, KmsSigner, LocalEvmSigner, RawEcdsaSignature,
@@ -26,6 +26,12 @@ async fn local_signer_conforms() {
     .await
     .unwrap();
     assert_eq!(report.passed.len(), 8, "{report}");
+}
+
+#[tokio::test]
+async fn local_signer_signs_the_same_sync_and_async() {
+    let signer = LocalEvmSigner::from_bytes(&KEY).unwrap();
+    assert_eq!(check_sync_matches_async(&signer).await.unwrap(), 4);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

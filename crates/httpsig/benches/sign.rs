@@ -13,6 +13,7 @@ use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{
     ECDSA_P384_SHA384_FIXED, ECDSA_P384_SHA384_FIXED_SIGNING, EcdsaKeyPair, ParsedPublicKey,
 };
+use chainsig_benchkit::ready as now_or_never;
 use chainsig_httpsig::{P384SigningKey, RequestSigner, Verifier};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use p384::ecdsa::signature::{Signer as _, Verifier as _};
@@ -21,15 +22,6 @@ use p384::pkcs8::DecodePrivateKey as _;
 const CREATED: u64 = 1_767_225_602;
 const BODY: &[u8] =
     br#"{"chainId":"eip155:1:0xCc9a18e2719249E945F5AfB3B1734a53b42A7D8b","externalId":"cust-0001-Zo\xc3\xab"}"#;
-
-fn now_or_never<F: std::future::Future>(f: F) -> F::Output {
-    let mut f = std::pin::pin!(f);
-    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    match f.as_mut().poll(&mut cx) {
-        std::task::Poll::Ready(v) => v,
-        std::task::Poll::Pending => unreachable!("in-memory keys never wait"),
-    }
-}
 
 fn request() -> http::request::Parts {
     let (parts, ()) = http::Request::post("https://api.sandbox.offblocks.xyz/v1/customers")

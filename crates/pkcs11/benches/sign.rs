@@ -21,6 +21,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chainsig_api::{Client, CreateAccount, FlowOptions, IdempotencyKey};
+use chainsig_benchkit::MinOfBatches;
 use chainsig_core::{ChainId, Challenge, ChallengeSigner};
 use chainsig_pkcs11::cryptoki::mechanism::Mechanism;
 use chainsig_pkcs11::cryptoki::object::{Attribute, ObjectClass};
@@ -37,31 +38,9 @@ fn runtime() -> Runtime {
         .unwrap()
 }
 
-/// Alternating batches of each contender, keeping each one's fastest batch (interference from
-/// other processes only ever adds time).
-fn min_of_batches(name: &str, mut ours: impl FnMut(), mut reference: impl FnMut()) {
-    const BATCHES: usize = 100;
-    const CALLS: u32 = 16;
-    let (mut best_ours, mut best_reference) = (Duration::MAX, Duration::MAX);
-    for _ in 0..BATCHES {
-        let start = Instant::now();
-        for _ in 0..CALLS {
-            ours();
-        }
-        best_ours = best_ours.min(start.elapsed());
-        let start = Instant::now();
-        for _ in 0..CALLS {
-            reference();
-        }
-        best_reference = best_reference.min(start.elapsed());
-    }
-    let (ours, reference) = (best_ours / CALLS, best_reference / CALLS);
-    println!(
-        "min-of-batches {name}: {:.1} us vs {:.1} us, ratio {:.3}",
-        ours.as_secs_f64() * 1e6,
-        reference.as_secs_f64() * 1e6,
-        ours.as_secs_f64() / reference.as_secs_f64()
-    );
+/// 100 alternating batches of 16 calls: a token's signature costs about a millisecond.
+fn min_of_batches(name: &str, ours: impl FnMut(), reference: impl FnMut()) {
+    MinOfBatches::new(100, 16).report(name, ours, reference);
 }
 
 fn overhead(c: &mut Criterion, rt: &Runtime) {

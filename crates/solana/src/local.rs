@@ -3,8 +3,8 @@
 use std::fmt;
 
 use chainsig_core::{
-    AccountId, ChainId, Challenge, ChallengeSignature, ChallengeSigner, SignatureScheme,
-    SignerError, async_trait,
+    AccountId, ChainId, Challenge, ChallengeSignature, ChallengeSigner, ChallengeSignerSync,
+    SignatureScheme, SignerError, async_trait,
 };
 use ed25519_dalek::{Signer as _, SigningKey};
 use rand_core::OsRng;
@@ -200,6 +200,32 @@ impl ChallengeSigner for LocalSolanaSigner {
     }
 
     async fn sign_challenge(
+        &self,
+        challenge: &Challenge,
+    ) -> Result<ChallengeSignature, SignerError> {
+        self.sign_challenge_sync(challenge)
+    }
+}
+
+/// The one code path of this signer (transaction-shape guard included):
+/// [`ChallengeSigner::sign_challenge`] calls it.
+///
+/// ```
+/// use chainsig_core::{Challenge, ChallengeSigner, ChallengeSignerSync};
+/// use chainsig_solana::{verify, LocalSolanaSigner};
+///
+/// let signer = LocalSolanaSigner::from_seed(&[7u8; 32]);
+/// let challenge = Challenge::from_base64("NWRmMzU5ZjAtZDI5OS00MGExLTgwMjMtMTdjNzdhNTAxNDRj")?;
+/// let signature = signer.sign_challenge_sync(&challenge)?; // no runtime needed
+/// verify(signer.account(), challenge.bytes(), &signature)?;
+///
+/// // Transaction-shaped bytes are refused here as in the async path.
+/// let shaped = Challenge::from_bytes(vec![0xff, 1, 2, 3])?;
+/// assert!(signer.sign_challenge_sync(&shaped).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl ChallengeSignerSync for LocalSolanaSigner {
+    fn sign_challenge_sync(
         &self,
         challenge: &Challenge,
     ) -> Result<ChallengeSignature, SignerError> {

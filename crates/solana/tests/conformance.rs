@@ -3,8 +3,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chainsig_core::testkit::{ConformanceOptions, run_conformance};
-use chainsig_core::{ChallengeSigner, SignerError, async_trait};
+use chainsig_core::testkit::{ConformanceOptions, check_sync_matches_async, run_conformance};
+use chainsig_core::{
+    AccountId, Challenge, ChallengeSignature, ChallengeSigner, ChallengeSignerSync,
+    SignatureScheme, SignerError, async_trait,
+};
 use chainsig_solana::{Ed25519ChallengeSigner, Ed25519Signer, LocalSolanaSigner, SolanaVerifier};
 use ed25519_dalek::{Signer as _, SigningKey};
 
@@ -52,6 +55,110 @@ async fn local_signer_conforms() {
         .await
         .unwrap();
     assert!(report.passed.contains(&"debug-no-secret"), "{report}");
+}
+
+/// The guard refuses the transaction-shaped case both ways, and the other three sign alike.
+#[tokio::test]
+async fn local_signer_signs_the_same_sync_and_async() {
+    let signer = LocalSolanaSigner::from_seed(&SEED);
+    assert_eq!(check_sync_matches_async(&signer).await.unwrap(), 4);
+    let shaped = Challenge::from_bytes(vec![0xff, 0x00, 0x01]).unwrap();
+    assert!(signer.sign_challenge_sync(&shaped).is_err());
+}
+
+/// Two keys behind one account: the sync path signs with one, the async path with the other,
+/// or the sync path skips the guard.
+#[derive(Debug)]
+struct TwoPaths {
+    sync: LocalSolanaSigner,
+    asynchronous: LocalSolanaSigner,
+    sync_skips_guard: bool,
+    /// The sync path refuses transaction-shaped bytes for another reason than the guard's.
+    sync_refuses_otherwise: bool,
+}
+
+impl ChallengeSignerSync for TwoPaths {
+    fn sign_challenge_sync(
+        &self,
+        challenge: &Challenge,
+    ) -> Result<ChallengeSignature, SignerError> {
+        if self.sync_refuses_otherwise && challenge.bytes().first() == Some(&0xff) {
+            return Err(SignerError::Unavailable {
+                reason: "approver offline".into(),
+                retryable: true,
+            });
+        }
+        if self.sync_skips_guard {
+            let raw = SigningKey::from_bytes(&SEED).sign(challenge.bytes());
+            return ChallengeSignature::new(SignatureScheme::Ed25519, raw.to_bytes())
+                .map_err(SignerError::backend);
+        }
+        self.sync.sign_challenge_sync(challenge)
+    }
+}
+
+#[async_trait]
+impl ChallengeSigner for TwoPaths {
+    fn account(&self) -> &AccountId {
+        self.asynchronous.account()
+    }
+    fn scheme(&self) -> SignatureScheme {
+        SignatureScheme::Ed25519
+    }
+    async fn sign_challenge(
+        &self,
+        challenge: &Challenge,
+    ) -> Result<ChallengeSignature, SignerError> {
+        self.asynchronous.sign_challenge(challenge).await
+    }
+}
+
+/// The kit's sync check bites: another key on one path, or a guard on one path only, fails it.
+#[tokio::test]
+async fn the_sync_check_catches_two_code_paths() {
+    let other_key = TwoPaths {
+        sync: LocalSolanaSigner::from_seed(&[1; 32]),
+        asynchronous: LocalSolanaSigner::from_seed(&SEED),
+        sync_skips_guard: false,
+        sync_refuses_otherwise: false,
+    };
+    let failure = check_sync_matches_async(&other_key).await.unwrap_err();
+    assert_eq!(failure.check, "sync-matches-async");
+    assert!(
+        failure.reason.contains("two different signatures"),
+        "{failure}"
+    );
+
+    let no_guard = TwoPaths {
+        sync: LocalSolanaSigner::from_seed(&SEED),
+        asynchronous: LocalSolanaSigner::from_seed(&SEED),
+        sync_skips_guard: true,
+        sync_refuses_otherwise: false,
+    };
+    let failure = check_sync_matches_async(&no_guard).await.unwrap_err();
+    assert!(
+        failure.reason.contains("sync signed, async refused"),
+        "{failure}"
+    );
+
+    let other_refusal = TwoPaths {
+        sync: LocalSolanaSigner::from_seed(&SEED),
+        asynchronous: LocalSolanaSigner::from_seed(&SEED),
+        sync_skips_guard: false,
+        sync_refuses_otherwise: true,
+    };
+    let failure = check_sync_matches_async(&other_refusal).await.unwrap_err();
+    assert!(failure.reason.contains("sync refused"), "{failure}");
+    assert!(failure.reason.contains("async refused"), "{failure}");
+
+    // The same key and guard on both paths passes.
+    let same = TwoPaths {
+        sync: LocalSolanaSigner::from_seed(&SEED),
+        asynchronous: LocalSolanaSigner::from_seed(&SEED),
+        sync_skips_guard: false,
+        sync_refuses_otherwise: false,
+    };
+    assert_eq!(check_sync_matches_async(&same).await.unwrap(), 4);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,8 +4,8 @@ use std::fmt;
 
 use async_trait::async_trait;
 use chainsig_core::{
-    AccountId, ChainId, Challenge, ChallengeSignature, ChallengeSigner, SignatureScheme,
-    SignerError,
+    AccountId, ChainId, Challenge, ChallengeSignature, ChallengeSigner, ChallengeSignerSync,
+    SignatureScheme, SignerError,
 };
 use chainsig_evm::secp256k1::{
     KeyFileKind, SigningKey, classify_key_file, key_from_bytes, key_from_hex, key_from_keystore,
@@ -194,6 +194,29 @@ impl ChallengeSigner for LocalTronSigner {
     }
 
     async fn sign_challenge(
+        &self,
+        challenge: &Challenge,
+    ) -> Result<ChallengeSignature, SignerError> {
+        self.sign_challenge_sync(challenge)
+    }
+}
+
+/// The one code path of this signer: [`ChallengeSigner::sign_challenge`] calls it.
+///
+/// ```
+/// use chainsig_core::{Challenge, ChallengeSigner, ChallengeSignerSync};
+/// use chainsig_tron::LocalTronSigner;
+///
+/// let signer = LocalTronSigner::from_hex(
+///     "943c2c025cb1aabbdc9803bbd2793bb997995b4b74f6036d8d00382fbe6b5657",
+/// )?;
+/// let challenge = Challenge::from_base64("aGVsbG8=")?;
+/// let signature = signer.sign_challenge_sync(&challenge)?; // no runtime needed
+/// chainsig_tron::verify(signer.account(), challenge.bytes(), &signature)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl ChallengeSignerSync for LocalTronSigner {
+    fn sign_challenge_sync(
         &self,
         challenge: &Challenge,
     ) -> Result<ChallengeSignature, SignerError> {

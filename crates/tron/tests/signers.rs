@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use alloy_signer_local::PrivateKeySigner;
-use chainsig_core::testkit::{ConformanceOptions, run_conformance};
+use chainsig_core::testkit::{ConformanceOptions, check_sync_matches_async, run_conformance};
 use chainsig_core::{AccountId, Challenge, ChallengeSigner, SignerError, async_trait};
 use chainsig_tron::{
     AlloyTronSigner, DigestSigner, LocalTronSigner, RawEcdsaSignature, TronKmsSigner, TronNetwork,
@@ -27,6 +27,12 @@ async fn local_signer_conforms() {
     .await
     .unwrap();
     assert_eq!(report.passed.len(), 8, "{report}");
+}
+
+#[tokio::test]
+async fn local_signer_signs_the_same_sync_and_async() {
+    let signer = LocalTronSigner::from_bytes(&KEY).unwrap();
+    assert_eq!(check_sync_matches_async(&signer).await.unwrap(), 4);
 }
 
 /// A simulated KMS/HSM: signs digests, answers in DER or scalars, sometimes with high s.

@@ -134,12 +134,7 @@ pub fn client_request(v: &Vector) -> (http::request::Parts, Vec<u8>) {
     (parts, v.body())
 }
 
-/// Polls a future that never waits (every future of this crate with an in-memory key).
-pub fn now_or_never<F: std::future::Future>(f: F) -> F::Output {
-    let mut f = std::pin::pin!(f);
-    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    match f.as_mut().poll(&mut cx) {
-        std::task::Poll::Ready(v) => v,
-        std::task::Poll::Pending => panic!("future was not ready"),
-    }
-}
+/// Polls a future that never waits (every future of this crate with an in-memory key): the
+/// benches' poller, from the one kit.
+#[allow(unused_imports)] // not every test binary of this crate polls a future
+pub use chainsig_benchkit::ready as now_or_never;

@@ -87,7 +87,7 @@ impl SandboxProcess {
 
     /// CPU time the child has used so far.
     pub(super) fn cpu_time(&self) -> Option<Duration> {
-        super::cpu_time_of(&self.child.id().to_string())
+        super::cpu::cpu_time_of(&self.child.id().to_string())
     }
 
     /// Stops the child with SIGTERM, so that it prints its counters and peak memory, and reads
