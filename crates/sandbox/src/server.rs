@@ -24,6 +24,7 @@ use crate::faults::{FaultConfig, FaultInjector, inject};
 use crate::handlers as h;
 use crate::idempotency::{IdempotencyStore, idempotency};
 use crate::store::{Origin, Store, Timings};
+use crate::webhooks::{WebhookCounterSnapshot, Webhooks, put_webhook, spawn_ticker};
 
 /// Shared state of a running sandbox.
 pub(crate) struct App {
@@ -38,6 +39,7 @@ pub(crate) struct App {
     pub(crate) counters: Counters,
     pub(crate) origin: Origin,
     pub(crate) timings: Timings,
+    pub(crate) webhooks: Webhooks,
     store: Mutex<Store>,
 }
 
@@ -123,6 +125,8 @@ impl Sandbox {
         let authority = own_authority(config.authority.as_deref(), public)?;
 
         let (app, credentials) = build_app(config, &authority);
+        app.webhooks.start();
+        spawn_ticker(Arc::downgrade(&app));
         let router = router(app.clone());
         let (shutdown, signal) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -171,6 +175,7 @@ fn build_app(config: SandboxConfig, authority: &str) -> (Arc<App>, Credentials) 
             .unwrap_or_else(|| hex::encode(rand::random::<[u8; 20]>())),
     };
     let signing_keys = Arc::new(SigningKeys::default());
+    let (webhooks, changes) = Webhooks::new(config.webhooks.clone());
     let app = Arc::new(App {
         clock: config.clock.clone(),
         verifier: verifier(
@@ -194,7 +199,8 @@ fn build_app(config: SandboxConfig, authority: &str) -> (Arc<App>, Credentials) 
             screening_delay: config.screening_delay,
             deployment_delay: config.deployment_delay,
         },
-        store: Mutex::new(Store::default()),
+        webhooks,
+        store: Mutex::new(Store::new(changes)),
         config,
     });
     (app, credentials)
@@ -237,6 +243,7 @@ fn router(app: Arc<App>) -> Router {
             patch(h::deactivate_account),
         )
         .route(&v1("/accounts/{id}/activate"), patch(h::activate_account))
+        .route(&v1("/webhooks"), put(put_webhook))
         .route(
             &v1("/simulator/customers/{id}/verify"),
             patch(h::simulator_verify),
@@ -334,6 +341,11 @@ impl SandboxHandle {
     /// The counters, now.
     pub fn counters(&self) -> CounterSnapshot {
         self.app.counters.snapshot()
+    }
+
+    /// The webhook delivery counters, now.
+    pub fn webhook_counters(&self) -> WebhookCounterSnapshot {
+        self.app.webhooks.counters()
     }
 
     /// Replaces the fault settings while the server runs; the generator restarts from the new
