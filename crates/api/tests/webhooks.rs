@@ -212,6 +212,35 @@ async fn every_status_change_of_an_onboarding_arrives_once_through_failed_attemp
 }
 
 #[tokio::test]
+async fn time_driven_changes_are_delivered_without_anyone_reading() {
+    let mut config = config(Duration::from_millis(100), Duration::from_secs(5));
+    config.screening_delay = Duration::from_millis(100);
+    let (sandbox, client) = start(config).await;
+    let receiver = WebhookReceiver::new();
+    let mut events = receiver.subscribe();
+    let addr = serve(receiver.axum_router("/hooks")).await;
+    subscribe(&client, format!("http://{addr}/hooks")).await;
+
+    let signer = LocalEvmSigner::random();
+    let customer = client
+        .onboard_customer(&signer, "time-driven", &options())
+        .await
+        .unwrap();
+    assert_eq!(customer.status.as_str(), "screening");
+    let requests = sandbox.counters().requests;
+    let screening = next(&mut events).await;
+    assert_eq!(screening.raw["status"], "screening");
+    let verifying = next(&mut events).await;
+    assert_eq!(verifying.customer().unwrap().id, customer.id);
+    assert_eq!(verifying.raw["status"], "verifying");
+    assert_eq!(
+        sandbox.counters().requests,
+        requests,
+        "nobody read the customer"
+    );
+}
+
+#[tokio::test]
 async fn a_hanging_receiver_does_not_hold_up_the_api() {
     // One attempt would hang for a minute: the flow must not wait for it.
     let (sandbox, client) = start(config(Duration::from_millis(20), Duration::from_secs(60))).await;

@@ -88,6 +88,9 @@ pub(crate) enum Command {
     /// Measure complete onboardings against an in-process sandbox.
     #[command(subcommand)]
     Bench(crate::commands::bench::BenchCommand),
+    /// Subscribe to OffBlocks webhooks (register) and receive them (listen).
+    #[command(subcommand)]
+    Webhooks(crate::commands::webhooks::WebhooksCommand),
 }
 
 const SANDBOX_HELP: &str = "\

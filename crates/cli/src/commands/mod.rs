@@ -10,6 +10,7 @@ mod sandbox;
 mod sign;
 pub(crate) mod signing_key;
 mod verify;
+pub(crate) mod webhooks;
 
 use std::process::ExitCode;
 
@@ -29,6 +30,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::SigningKey(command) => signing_key::run(command, &cli.api, cli.json),
         Command::Sandbox(args) => sandbox::run(args),
         Command::Bench(command) => bench::run(command, cli.json),
+        Command::Webhooks(command) => webhooks::run(command, &cli.api, cli.json),
     }
 }
 
