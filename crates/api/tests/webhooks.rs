@@ -274,14 +274,18 @@ async fn flows_wake_on_events_and_read_less() {
     let polling = sandbox.counters().requests - before;
 
     subscribe(&client, format!("http://{addr}/hooks")).await;
-    let with_events = options()
+    // Neither the fallback poll nor the deadline comes within the bound below: only an event
+    // can end the wait in time.
+    let mut with_events = options()
         .with_webhooks(receiver.clone())
-        .with_event_poll_interval(Duration::from_secs(60));
+        .with_event_poll_interval(Duration::from_secs(600));
+    with_events.poll_deadline = Duration::from_secs(600);
     let before = sandbox.counters().requests;
-    onboard(&client, &with_events).await;
+    tokio::time::timeout(Duration::from_secs(60), onboard(&client, &with_events))
+        .await
+        .expect("the wait for `active` was woken by an event");
     let waking = sandbox.counters().requests - before;
-    // The deployment (300 ms) was waited for on events, not by 10 ms polls; and woken, since
-    // the fallback poll (60 s) never came.
+    // The deployment (300 ms) was waited for on events, not by 10 ms polls.
     assert!(
         waking < polling,
         "with events {waking} requests, polling {polling}"

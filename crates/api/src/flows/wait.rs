@@ -80,3 +80,54 @@ impl Waiter {
         .await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use futures_util::FutureExt as _;
+
+    use super::*;
+    use crate::webhooks::WebhookReceiver;
+
+    fn deliver(receiver: &WebhookReceiver, id: &str, event_type: &str, subject: &str) {
+        let body = format!(r#"{{"eventId":"{id}","webhookType":"{event_type}","id":"{subject}"}}"#);
+        receiver
+            .accept(&http::HeaderMap::new(), body.as_bytes())
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn only_an_event_of_the_type_about_the_record_wakes_the_wait() {
+        let receiver = WebhookReceiver::new();
+        let options = FlowOptions::default()
+            .with_webhooks(receiver.clone())
+            .with_event_poll_interval(Duration::from_secs(600));
+        let mut waiter = Waiter::new(&options, WebhookType::AccountUpdated, "a1");
+        assert!(waiter.on_events());
+        assert_eq!(waiter.interval(), Duration::from_secs(600));
+        let mut wait = Box::pin(waiter.wait(Instant::now() + Duration::from_secs(600)));
+        assert!((&mut wait).now_or_never().is_none());
+        deliver(&receiver, "1", "account.updated", "a2");
+        deliver(&receiver, "2", "customer.updated", "a1");
+        deliver(&receiver, "3", "card.updated", "a1");
+        assert!(
+            (&mut wait).now_or_never().is_none(),
+            "woken by another record's event"
+        );
+        deliver(&receiver, "4", "account.updated", "a1");
+        assert!(
+            (&mut wait).now_or_never().is_some(),
+            "not woken by the record's event"
+        );
+    }
+
+    #[tokio::test]
+    async fn without_a_receiver_the_wait_is_the_poll_interval() {
+        let mut options = FlowOptions::default();
+        options.poll_interval = Duration::from_millis(1);
+        let mut waiter = Waiter::new(&options, WebhookType::AccountUpdated, "a1");
+        assert!(!waiter.on_events());
+        assert_eq!(waiter.interval(), Duration::from_millis(1));
+        waiter.wait(Instant::now() + Duration::from_secs(600)).await;
+    }
+}

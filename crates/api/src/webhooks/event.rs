@@ -179,12 +179,16 @@ mod tests {
     #[test]
     fn garbage_is_refused_with_a_reason() {
         for (body, why) in [
-            (&b"not json"[..], "not JSON"),
+            (&b"not json"[..], "not JSON (syntax error)"),
+            (b"{\"eventId\":", "not JSON (truncated)"),
             (b"[1,2]", "not a JSON object"),
-            (br#"{"webhookType":"customer.updated"}"#, "eventId"),
+            (
+                br#"{"webhookType":"customer.updated"}"#,
+                "no string `eventId`",
+            ),
             (
                 br#"{"eventId":"","webhookType":"customer.updated"}"#,
-                "eventId",
+                "1 to 256 bytes",
             ),
             (
                 br#"{"eventId":5,"webhookType":"customer.updated"}"#,
@@ -209,5 +213,8 @@ mod tests {
         let line = event.to_json_line();
         assert!(!line.contains('\u{202e}'), "{line}");
         assert!(!line.contains('\n'));
+        let back: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(back["n"], "a\u{fffd}b");
+        assert_eq!(back["eventId"], "e");
     }
 }

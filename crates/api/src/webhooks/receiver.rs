@@ -187,6 +187,49 @@ mod tests {
     }
 
     #[test]
+    fn the_default_limit_is_64_kib_and_the_limit_itself_is_accepted() {
+        let event = |len: usize| {
+            let body = format!(r#"{{"eventId":"e{len}","webhookType":"x","pad":""}}"#);
+            let pad = len - body.len();
+            format!(
+                r#"{{"eventId":"e{len}","webhookType":"x","pad":"{}"}}"#,
+                "a".repeat(pad)
+            )
+        };
+        let receiver = WebhookReceiver::new();
+        assert_eq!(receiver.body_limit(), 65_536);
+        assert!(
+            receiver
+                .accept(&http::HeaderMap::new(), event(65_536).as_bytes())
+                .is_ok()
+        );
+        let e = receiver
+            .accept(&http::HeaderMap::new(), event(65_537).as_bytes())
+            .unwrap_err();
+        assert_eq!(e, WebhookError::TooLarge { limit: 65_536 });
+    }
+
+    #[test]
+    fn with_dedup_bounds_what_is_remembered() {
+        let receiver = WebhookReceiver::new().with_dedup(1, Duration::from_secs(60));
+        let body = |id: &str| format!(r#"{{"eventId":"{id}","webhookType":"x"}}"#);
+        let headers = http::HeaderMap::new();
+        assert!(matches!(
+            receiver.accept(&headers, body("a").as_bytes()),
+            Ok(Accepted::New(_))
+        ));
+        assert!(matches!(
+            receiver.accept(&headers, body("b").as_bytes()),
+            Ok(Accepted::New(_))
+        ));
+        // One id remembered: `a` was forgotten for `b`.
+        assert!(matches!(
+            receiver.accept(&headers, body("a").as_bytes()),
+            Ok(Accepted::New(_))
+        ));
+    }
+
+    #[test]
     fn oversized_bodies_are_refused() {
         let receiver = WebhookReceiver::new().with_body_limit(10);
         let e = receiver.accept(&http::HeaderMap::new(), BODY).unwrap_err();
