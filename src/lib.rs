@@ -12,6 +12,7 @@
 //! | `solana` (default) | `solana`     | ed25519 signing and verification, Solana key formats           |
 //! | `tron` (default)   | `tron`       | TIP-191 (TronWeb `signMessageV2`), Tron addresses and keys     |
 //! | `api` (default)    | `api`        | the OffBlocks client and onboarding flows; `httpsig` with it   |
+//! | `webhooks-axum`    | `api::webhooks` | `api`, plus the ready axum webhook receiver             |
 //! | `sandbox`          | `sandbox`    | the local OffBlocks-compatible server                          |
 //! | `pkcs11`           | `pkcs11`     | keys in an HSM: PKCS#11 signers for every key kind             |
 

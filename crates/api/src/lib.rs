@@ -13,6 +13,7 @@ mod paging;
 mod retry;
 mod sanitize;
 mod token;
+pub mod webhooks;
 
 pub use chainsig_core::offblocks::{PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
 pub use client::{Client, ClientBuilder};
@@ -28,6 +29,9 @@ pub use models::{
 pub use reqwest::Proxy;
 pub use retry::RetryPolicy;
 pub use sanitize::sanitize_server_text;
+pub use webhooks::{
+    RegisterWebhook, WebhookEvent, WebhookReceiver, WebhookSubscription, WebhookType,
+};
 
 /// Entry points into the crate-private response decoding, for `cargo fuzz` (see `fuzz/`).
 /// Not a stable API.

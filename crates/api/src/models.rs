@@ -49,6 +49,7 @@ macro_rules! open_enum {
         }
     };
 }
+pub(crate) use open_enum;
 
 open_enum! {
     /// Customer states (`offblocks-api.md` 1.10).

@@ -7,6 +7,7 @@ mod customer;
 mod onboard;
 mod settings;
 mod signing_key;
+mod webhooks;
 
 use std::path::PathBuf;
 
@@ -19,6 +20,7 @@ pub(crate) use customer::CustomerCommand;
 pub(crate) use onboard::OnboardArgs;
 pub(crate) use settings::{ApiArgs, HsmArgs, PolicyArgs};
 pub(crate) use signing_key::SigningKeyCommand;
+pub(crate) use webhooks::WebhooksCommand;
 
 use crate::chain::parse_chain;
 
@@ -115,6 +117,9 @@ pub(crate) enum Command {
     /// Measure complete onboardings against an in-process sandbox.
     #[command(subcommand)]
     Bench(crate::commands::bench::BenchCommand),
+    /// Subscribe to OffBlocks webhooks (register) and receive them (listen).
+    #[command(subcommand)]
+    Webhooks(WebhooksCommand),
 }
 
 const SANDBOX_HELP: &str = "\

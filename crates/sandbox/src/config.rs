@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::clock::{Clock, SystemClock};
 use crate::faults::FaultConfig;
+use crate::webhooks::WebhookConfig;
 
 /// Settings of a sandbox. `Default` gives a loopback server on a free port with generated
 /// credentials, the real API's lifetimes, and a short deployment delay.
@@ -48,6 +49,9 @@ pub struct SandboxConfig {
     pub list_page_size: usize,
     /// Injected faults (default none).
     pub faults: FaultConfig,
+    /// Webhook delivery: retries, timeouts, allowed hosts (default: loopback only, retried for
+    /// 30 s).
+    pub webhooks: WebhookConfig,
     /// The clock (default the system clock).
     pub clock: Arc<dyn Clock>,
 }
@@ -71,6 +75,7 @@ impl Default for SandboxConfig {
             max_signature_age: Duration::from_secs(300),
             list_page_size: 50,
             faults: FaultConfig::default(),
+            webhooks: WebhookConfig::default(),
             clock: Arc::new(SystemClock),
         }
     }
@@ -91,6 +96,7 @@ impl fmt::Debug for SandboxConfig {
             .field("deployment_delay", &self.deployment_delay)
             .field("list_page_size", &self.list_page_size)
             .field("faults", &self.faults)
+            .field("webhooks", &self.webhooks)
             .finish_non_exhaustive()
     }
 }

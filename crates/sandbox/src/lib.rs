@@ -15,6 +15,7 @@ mod models;
 mod paging;
 mod server;
 mod store;
+mod webhooks;
 
 pub use chains::registry;
 pub use clock::{Clock, OffsetClock, SystemClock};
@@ -23,3 +24,4 @@ pub use counters::CounterSnapshot;
 pub use faults::{FaultConfig, FaultKind};
 pub use server::{Sandbox, SandboxError, SandboxHandle};
 pub use store::SUPPORTED_CURRENCIES;
+pub use webhooks::{WebhookConfig, WebhookCounterSnapshot};

@@ -26,6 +26,7 @@ use crate::faults::{FaultConfig, FaultInjector, inject};
 use crate::handlers as h;
 use crate::idempotency::{IdempotencyStore, idempotency};
 use crate::store::{Origin, Store, Timings};
+use crate::webhooks::{WebhookCounterSnapshot, Webhooks, put_webhook, spawn_ticker};
 
 /// Shared state of a running sandbox.
 pub(crate) struct App {
@@ -40,6 +41,7 @@ pub(crate) struct App {
     pub(crate) counters: Counters,
     pub(crate) origin: Origin,
     pub(crate) timings: Timings,
+    pub(crate) webhooks: Webhooks,
     store: Mutex<Store>,
 }
 
@@ -125,6 +127,8 @@ impl Sandbox {
         let authority = own_authority(config.authority.as_deref(), public)?;
 
         let (app, credentials) = build_app(config, &authority);
+        app.webhooks.start();
+        spawn_ticker(Arc::downgrade(&app));
         let router = router(app.clone());
         let (shutdown, signal) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -173,6 +177,7 @@ fn build_app(config: SandboxConfig, authority: &str) -> (Arc<App>, Credentials) 
             .unwrap_or_else(|| hex::encode(rand::random::<[u8; 20]>())),
     };
     let signing_keys = Arc::new(SigningKeys::default());
+    let (webhooks, changes) = Webhooks::new(config.webhooks.clone());
     let app = Arc::new(App {
         clock: config.clock.clone(),
         verifier: verifier(
@@ -196,7 +201,8 @@ fn build_app(config: SandboxConfig, authority: &str) -> (Arc<App>, Credentials) 
             screening_delay: config.screening_delay,
             deployment_delay: config.deployment_delay,
         },
-        store: Mutex::new(Store::default()),
+        webhooks,
+        store: Mutex::new(Store::new(changes)),
         config,
     });
     (app, credentials)
@@ -243,6 +249,7 @@ fn router(app: Arc<App>) -> Router {
             patch(h::deactivate_account),
         )
         .route(&v1("/accounts/{id}/activate"), patch(h::activate_account))
+        .route(&v1("/webhooks"), put(put_webhook))
         .route(
             &v1("/simulator/customers/{id}/verify"),
             patch(h::simulator_verify),
@@ -349,6 +356,11 @@ impl SandboxHandle {
     /// The counters, now.
     pub fn counters(&self) -> CounterSnapshot {
         self.app.counters.snapshot()
+    }
+
+    /// The webhook delivery counters, now.
+    pub fn webhook_counters(&self) -> WebhookCounterSnapshot {
+        self.app.webhooks.counters()
     }
 
     /// Replaces the fault settings while the server runs; the generator restarts from the new

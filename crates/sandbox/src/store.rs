@@ -1,8 +1,9 @@
 //! The sandbox's state: customers, accounts and their challenges, and the rules that move them.
 //!
 //! Time-driven transitions (screening -> verifying, pending -> active) are applied lazily when a
-//! record is read, against the injectable clock: no background task, and a test that moves the
-//! clock sees the transition at once.
+//! record is read, against the injectable clock, so a test that moves the clock sees the
+//! transition at once; while webhooks are subscribed, a ticker also applies them
+//! ([`Store::apply_due`]). Every status change is reported to the webhooks' [`ChangeSink`].
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -20,6 +21,7 @@ use uuid::Uuid;
 use crate::chains::registry;
 use crate::error::ApiError;
 use crate::models::{AccountBody, AccountStatus, CustomerBody, CustomerStatus};
+use crate::webhooks::{ChangeSink, EntityKind};
 
 /// Currencies the sandbox accepts for card accounts (one per account).
 pub const SUPPORTED_CURRENCIES: &[&str] = &["EUR", "GBP", "USD"];
@@ -103,6 +105,10 @@ pub(crate) struct Store {
     account_order: Vec<Uuid>,
     /// Each customer's accounts, in creation order: a customer's listing reads only its own.
     customer_accounts: HashMap<Uuid, Vec<Uuid>>,
+    /// Where status changes are reported (webhooks).
+    changes: ChangeSink,
+    /// Records waiting for a time-driven transition.
+    scheduled: Vec<(EntityKind, Uuid)>,
 }
 
 fn parse_id(id: &str, what: &str) -> Result<Uuid, ApiError> {
@@ -115,13 +121,20 @@ fn invalid_state(message: impl Into<String>) -> ApiError {
 }
 
 impl Customer {
-    fn refresh(&mut self, now: OffsetDateTime) {
-        if self.status == CustomerStatus::Screening
-            && self.screening_until.is_some_and(|t| now >= t)
-        {
+    /// Applies a due transition; whether the status changed.
+    fn refresh(&mut self, now: OffsetDateTime) -> bool {
+        let due = self.status == CustomerStatus::Screening
+            && self.screening_until.is_some_and(|t| now >= t);
+        if due {
             self.status = CustomerStatus::Verifying;
             self.updated_at = now;
         }
+        due
+    }
+
+    /// Reports the customer's new status.
+    fn changed(&self, changes: &ChangeSink) {
+        changes.emit(EntityKind::Customer, self.id, || self.body(false));
     }
 
     fn body(&self, with_challenge: bool) -> CustomerBody {
@@ -142,12 +155,21 @@ impl Customer {
 }
 
 impl Account {
-    fn refresh(&mut self, now: OffsetDateTime) {
-        if self.status == AccountStatus::Pending && self.deployed_at.is_some_and(|t| now >= t) {
+    /// Applies a due transition; whether the status changed.
+    fn refresh(&mut self, now: OffsetDateTime) -> bool {
+        let due =
+            self.status == AccountStatus::Pending && self.deployed_at.is_some_and(|t| now >= t);
+        if due {
             self.status = AccountStatus::Active;
             self.chain_id = Some(smart_account_address(&self.owner, self.id));
             self.updated_at = now;
         }
+        due
+    }
+
+    /// Reports the account's new status.
+    fn changed(&self, changes: &ChangeSink) {
+        changes.emit(EntityKind::Account, self.id, || self.body(false));
     }
 
     fn body(&self, with_challenge: bool) -> AccountBody {
@@ -385,6 +407,39 @@ fn check_submission(
 }
 
 impl Store {
+    /// An empty store reporting status changes to `changes`.
+    pub(crate) fn new(changes: ChangeSink) -> Self {
+        Self {
+            changes,
+            ..Self::default()
+        }
+    }
+
+    /// Applies the time-driven transitions that are due (the webhooks' ticker calls it).
+    pub(crate) fn apply_due(&mut self, now: OffsetDateTime) {
+        let Self {
+            customers,
+            accounts,
+            changes,
+            scheduled,
+            ..
+        } = self;
+        scheduled.retain(|(kind, id)| match kind {
+            EntityKind::Customer => customers.get_mut(id).is_some_and(|c| {
+                if c.refresh(now) {
+                    c.changed(changes);
+                }
+                c.status == CustomerStatus::Screening
+            }),
+            EntityKind::Account => accounts.get_mut(id).is_some_and(|a| {
+                if a.refresh(now) {
+                    a.changed(changes);
+                }
+                a.status == AccountStatus::Pending
+            }),
+        });
+    }
+
     pub(crate) fn create_customer(
         &mut self,
         chain_id: &str,
@@ -440,7 +495,9 @@ impl Store {
             .customers
             .get_mut(&id)
             .ok_or_else(|| ApiError::not_found("Customer"))?;
-        customer.refresh(now);
+        if customer.refresh(now) {
+            customer.changed(&self.changes);
+        }
         Ok(customer)
     }
 
@@ -456,7 +513,9 @@ impl Store {
         let mut out = Vec::with_capacity(self.customer_order.len());
         for id in &self.customer_order {
             if let Some(customer) = self.customers.get_mut(id) {
-                customer.refresh(now);
+                if customer.refresh(now) {
+                    customer.changed(&self.changes);
+                }
                 out.push(customer.body(false));
             }
         }
@@ -491,6 +550,7 @@ impl Store {
         now: OffsetDateTime,
         timings: &Timings,
     ) -> Result<SignOutcome, ApiError> {
+        let changes = self.changes.clone();
         let customer = self.customer_mut(id, now)?;
         if customer.status != CustomerStatus::Initiating {
             return Err(invalid_state("the customer's ownership is already proven"));
@@ -510,7 +570,13 @@ impl Store {
                 customer.status = CustomerStatus::Screening;
                 customer.screening_until = Some(now + timings.screening_delay);
                 customer.updated_at = now;
-                customer.refresh(now);
+                customer.changed(&changes);
+                let id = customer.id;
+                if customer.refresh(now) {
+                    customer.changed(&changes);
+                } else {
+                    self.scheduled.push((EntityKind::Customer, id));
+                }
                 Ok(SignOutcome::Verified)
             }
             Err(refusal) if refusal.counted => Ok(refusal.into()),
@@ -526,6 +592,7 @@ impl Store {
         id: &str,
         now: OffsetDateTime,
     ) -> Result<CustomerBody, ApiError> {
+        let changes = self.changes.clone();
         let customer = self.customer_mut(id, now)?;
         if customer.status != CustomerStatus::Active {
             return Err(invalid_state(format!(
@@ -535,6 +602,7 @@ impl Store {
         }
         customer.status = CustomerStatus::Inactive;
         customer.updated_at = now;
+        customer.changed(&changes);
         Ok(customer.body(false))
     }
 
@@ -544,6 +612,7 @@ impl Store {
         approve: bool,
         now: OffsetDateTime,
     ) -> Result<(), ApiError> {
+        let changes = self.changes.clone();
         let customer = self.customer_mut(id, now)?;
         match customer.status {
             CustomerStatus::Screening | CustomerStatus::Verifying => {
@@ -553,6 +622,7 @@ impl Store {
                     CustomerStatus::Rejected
                 };
                 customer.updated_at = now;
+                customer.changed(&changes);
                 Ok(())
             }
             _ => Err(invalid_state(
@@ -628,7 +698,9 @@ impl Store {
             .accounts
             .get_mut(&id)
             .ok_or_else(|| ApiError::not_found("Account"))?;
-        account.refresh(now);
+        if account.refresh(now) {
+            account.changed(&self.changes);
+        }
         Ok(account)
     }
 
@@ -658,7 +730,9 @@ impl Store {
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(account) = self.accounts.get_mut(id) {
-                account.refresh(now);
+                if account.refresh(now) {
+                    account.changed(&self.changes);
+                }
                 out.push(account.body(false));
             }
         }
@@ -698,6 +772,7 @@ impl Store {
         now: OffsetDateTime,
         timings: &Timings,
     ) -> Result<SignOutcome, ApiError> {
+        let changes = self.changes.clone();
         let account = self.account_mut(id, now)?;
         let purpose = match &account.challenge {
             Some(issued) => issued.purpose,
@@ -721,13 +796,20 @@ impl Store {
             Ok(Purpose::AccountDeletion) => {
                 account.status = AccountStatus::Closed;
                 account.updated_at = now;
+                account.changed(&changes);
                 Ok(SignOutcome::Verified)
             }
             Ok(_) => {
                 account.status = AccountStatus::Pending;
                 account.deployed_at = Some(now + timings.deployment_delay);
                 account.updated_at = now;
-                account.refresh(now);
+                account.changed(&changes);
+                let id = account.id;
+                if account.refresh(now) {
+                    account.changed(&changes);
+                } else {
+                    self.scheduled.push((EntityKind::Account, id));
+                }
                 Ok(SignOutcome::Verified)
             }
             Err(refusal) if refusal.counted => Ok(refusal.into()),
@@ -741,6 +823,7 @@ impl Store {
         active: bool,
         now: OffsetDateTime,
     ) -> Result<AccountBody, ApiError> {
+        let changes = self.changes.clone();
         let account = self.account_mut(id, now)?;
         account.status = match (account.status, active) {
             (AccountStatus::Active, false) => AccountStatus::Inactive,
@@ -757,6 +840,7 @@ impl Store {
             }
         };
         account.updated_at = now;
+        account.changed(&changes);
         Ok(account.body(false))
     }
 

@@ -8,9 +8,11 @@ use chainsig_core::{AccountId, ChallengePurpose, ChallengeSigner};
 use super::events::FlowEvent;
 use super::options::FlowOptions;
 use super::sign_loop::{ChallengeSubject, sign_until_accepted};
+use super::wait::Waiter;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::models::{Account, AccountStatus, CreateAccount, Customer, CustomerStatus};
+use crate::webhooks::WebhookType;
 
 impl Client {
     /// Opens an account for an active customer: creates it, signs the session-key challenge
@@ -170,7 +172,9 @@ impl Client {
     }
 
     /// Polls `GET /customers/{id}` until the customer is `target` (e.g. `active` once KYC has
-    /// approved it), failing at once if it is `rejected`, and at `options.poll_deadline`.
+    /// approved it), failing at once if it is `rejected`, and at `options.poll_deadline`. With
+    /// [`FlowOptions::with_webhooks`], it reads the customer again as soon as a
+    /// `customer.updated` event about it arrives, and polls more slowly.
     pub async fn wait_for_customer(
         &self,
         customer_id: &str,
@@ -178,6 +182,7 @@ impl Client {
         options: &FlowOptions,
     ) -> Result<Customer> {
         let started = Instant::now();
+        let mut waiter = Waiter::new(options, WebhookType::CustomerUpdated, customer_id);
         loop {
             let customer = self.get_customer(customer_id).await?;
             if customer.status == target {
@@ -188,19 +193,21 @@ impl Client {
                     "customer {customer_id} was rejected (final), not {target}"
                 )));
             }
-            if started.elapsed() + options.poll_interval > options.poll_deadline {
+            if timed_out(started, &waiter, options) {
                 return Err(Error::Timeout {
                     what: format!("customer {customer_id} to be {target}"),
                     waited: started.elapsed(),
                     last_status: customer.status.to_string(),
                 });
             }
-            tokio::time::sleep(options.poll_interval).await;
+            waiter.wait(started + options.poll_deadline).await;
         }
     }
 
     /// Polls `GET /accounts/{id}` every `options.poll_interval` until the account is `target`,
-    /// failing at once on a final status that is not it, and at `options.poll_deadline`.
+    /// failing at once on a final status that is not it, and at `options.poll_deadline`. With
+    /// [`FlowOptions::with_webhooks`], it reads the account again as soon as an
+    /// `account.updated` event about it arrives, and polls more slowly.
     pub async fn wait_for_account(
         &self,
         account_id: &str,
@@ -208,6 +215,7 @@ impl Client {
         options: &FlowOptions,
     ) -> Result<Account> {
         let started = Instant::now();
+        let mut waiter = Waiter::new(options, WebhookType::AccountUpdated, account_id);
         loop {
             let account = self.get_account(account_id).await?;
             if account.status == target {
@@ -226,15 +234,26 @@ impl Client {
                 account_id: account_id.to_owned(),
                 status: account.status.clone(),
             });
-            if started.elapsed() + options.poll_interval > options.poll_deadline {
+            if timed_out(started, &waiter, options) {
                 return Err(Error::Timeout {
                     what: format!("account {account_id} to be {target}"),
                     waited: started.elapsed(),
                     last_status: account.status.to_string(),
                 });
             }
-            tokio::time::sleep(options.poll_interval).await;
+            waiter.wait(started + options.poll_deadline).await;
         }
+    }
+}
+
+/// Whether a wait must give up now: without events, when the next poll would pass the deadline
+/// (as before events existed); with events, once the deadline has passed (an event may still
+/// come before it, however slow the fallback poll).
+fn timed_out(started: Instant, waiter: &Waiter, options: &FlowOptions) -> bool {
+    if waiter.on_events() {
+        started.elapsed() >= options.poll_deadline
+    } else {
+        started.elapsed() + waiter.interval() > options.poll_deadline
     }
 }
 

@@ -8,6 +8,7 @@ mod events;
 mod onboard;
 mod options;
 mod sign_loop;
+mod wait;
 
 pub use events::{EventSink, FlowEvent};
 pub use options::FlowOptions;

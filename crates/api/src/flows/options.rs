@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::events::{EventSink, FlowEvent};
 use crate::idempotency::IdempotencyKey;
+use crate::webhooks::WebhookReceiver;
 
 /// Settings of a flow run. `Default` is a fresh random seed, 3 signature attempts, polling every
 /// 250 ms for at most 2 minutes.
@@ -34,6 +35,8 @@ pub struct FlowOptions {
     events: Option<EventSink>,
     policy: Option<Arc<dyn ChallengePolicy>>,
     audit: Option<Arc<dyn AuditSink>>,
+    webhooks: Option<WebhookReceiver>,
+    event_poll_interval: Duration,
 }
 
 impl Default for FlowOptions {
@@ -48,6 +51,8 @@ impl Default for FlowOptions {
             events: None,
             policy: None,
             audit: None,
+            webhooks: None,
+            event_poll_interval: Duration::from_secs(2),
         }
     }
 }
@@ -62,6 +67,8 @@ impl fmt::Debug for FlowOptions {
             .field("events", &self.events.is_some())
             .field("policy", &self.policy)
             .field("audited", &self.audit.is_some())
+            .field("webhooks", &self.webhooks.is_some())
+            .field("event_poll_interval", &self.event_poll_interval)
             .finish_non_exhaustive()
     }
 }
@@ -97,6 +104,39 @@ impl FlowOptions {
     pub fn with_audit(mut self, audit: Arc<dyn AuditSink>) -> Self {
         self.audit = Some(audit);
         self
+    }
+
+    /// Waits for statuses on webhook events from `receiver` (subscribed to `customer.updated` and
+    /// `account.updated`), with polling as the fallback: a wait wakes at once on an event about
+    /// its record and reads the record then, and otherwise still reads it every
+    /// [`FlowOptions::with_event_poll_interval`] (2 s by default), so a lost webhook or a receiver
+    /// that is down only slows a flow, never hangs it. Events are only hints: the status is
+    /// always read from the API.
+    ///
+    /// ```
+    /// use chainsig_api::{FlowOptions, WebhookReceiver};
+    ///
+    /// let receiver = WebhookReceiver::new(); // serve it with `axum_router` or `accept`
+    /// let options = FlowOptions::default().with_webhooks(receiver.clone());
+    /// ```
+    pub fn with_webhooks(mut self, receiver: WebhookReceiver) -> Self {
+        self.webhooks = Some(receiver);
+        self
+    }
+
+    /// The polling interval while waiting on webhook events (default 2 s; without
+    /// [`FlowOptions::with_webhooks`], [`FlowOptions::poll_interval`] applies).
+    pub fn with_event_poll_interval(mut self, interval: Duration) -> Self {
+        self.event_poll_interval = interval;
+        self
+    }
+
+    pub(crate) fn webhooks(&self) -> Option<&WebhookReceiver> {
+        self.webhooks.as_ref()
+    }
+
+    pub(crate) fn event_poll_interval(&self) -> Duration {
+        self.event_poll_interval
     }
 
     /// The policy challenges are decided by: the configured one, or the strict default.

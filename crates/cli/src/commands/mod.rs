@@ -12,6 +12,7 @@ mod sandbox;
 mod sign;
 mod signing_key;
 mod verify;
+mod webhooks;
 
 use std::process::ExitCode;
 
@@ -32,6 +33,7 @@ pub(crate) async fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::SigningKey(command) => signing_key::run(command, &cli.api, cli.json).await,
         Command::Credentials(command) => credentials::run(command, &cli.api, cli.json).await,
         Command::Customer(command) => customer::run(command, &cli.api, cli.json).await,
+        Command::Webhooks(command) => webhooks::run(command, &cli.api, cli.json).await,
         Command::Sandbox(args) => sandbox::run(args).await,
         Command::Bench(command) => {
             let json = cli.json;
