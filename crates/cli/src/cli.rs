@@ -1,9 +1,11 @@
 //! The command-line contract: every argument type, in one place (this file and `cli/`). Other
 //! tools call it: change it only compatibly.
 
+mod bench;
 mod challenge;
 mod credentials;
 mod customer;
+mod key;
 mod onboard;
 mod settings;
 mod signing_key;
@@ -11,18 +13,17 @@ mod webhooks;
 
 use std::path::PathBuf;
 
-use chainsig_core::ChainId;
 use clap::{Args, Parser, Subcommand};
 
+pub(crate) use bench::{BenchArgs, BenchCommand, Wallets};
 pub(crate) use challenge::{ChallengeCommand, Target};
 pub(crate) use credentials::{CredentialsCommand, RotateArgs};
 pub(crate) use customer::CustomerCommand;
+pub(crate) use key::{ChainArg, KeyArgs, KeySource};
 pub(crate) use onboard::OnboardArgs;
 pub(crate) use settings::{ApiArgs, HsmArgs, PolicyArgs};
 pub(crate) use signing_key::SigningKeyCommand;
 pub(crate) use webhooks::WebhooksCommand;
-
-use crate::chain::parse_chain;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -116,7 +117,7 @@ pub(crate) enum Command {
     Sandbox(SandboxArgs),
     /// Measure complete onboardings against an in-process sandbox.
     #[command(subcommand)]
-    Bench(crate::commands::bench::BenchCommand),
+    Bench(BenchCommand),
     /// Subscribe to OffBlocks webhooks (register) and receive them (listen).
     #[command(subcommand)]
     Webhooks(WebhooksCommand),
@@ -137,40 +138,6 @@ Examples:
   chainsig sandbox --listen 127.0.0.1:0 --quiet
   chainsig sandbox --fault-rate 0.2 --fault-seed 7 --deployment-delay-ms 1000
   chainsig sandbox --listen 0.0.0.0:8411 --authority localhost:9000   # behind `-p 9000:8411`";
-
-/// `--chain`.
-#[derive(Debug, Args)]
-pub(crate) struct ChainArg {
-    /// CAIP-2 chain id (`eip155:<n>`, `solana:<genesis>`, `tron:27Lqcw`) or `evm` (= eip155:1),
-    /// `solana` (= mainnet) or `tron` (= tron:27Lqcw).
-    #[arg(long, value_parser = parse_chain, value_name = "CHAIN")]
-    pub(crate) chain: ChainId,
-}
-
-/// Where the key comes from. Never a plain argument: arguments show up in `ps` and shell history.
-#[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
-pub(crate) struct KeySource {
-    /// File holding the key: EVM 0x-hex or keystore v3 JSON; Solana a solana-keygen JSON array.
-    #[arg(long, value_name = "PATH")]
-    pub(crate) key_file: Option<PathBuf>,
-    /// Environment variable holding the key, in the same formats as --key-file.
-    #[arg(long, value_name = "VAR")]
-    pub(crate) key_env: Option<String>,
-    /// A key in a PKCS#11 token (RFC 7512), e.g. pkcs11:token=custody;object=customer-42;type=private
-    /// (module: --pkcs11-module; PIN: --pin-env or --pin-file, or the URI's pin-source).
-    #[arg(long, value_name = "PKCS11_URI")]
-    pub(crate) key_uri: Option<String>,
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct KeyArgs {
-    #[command(flatten)]
-    pub(crate) source: KeySource,
-    /// Environment variable holding the password of an EVM keystore v3 file.
-    #[arg(long, value_name = "VAR")]
-    pub(crate) password_env: Option<String>,
-}
 
 #[derive(Debug, Args)]
 #[group(id = "keygen_target", required = true, multiple = false, args = ["out", "key_uri"])]

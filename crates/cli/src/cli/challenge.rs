@@ -2,7 +2,8 @@
 
 use clap::{Args, Subcommand};
 
-use super::{ChainArg, KeyArgs, PolicyArgs};
+use super::key::{ChainArg, KeyArgs};
+use super::settings::PolicyArgs;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ChallengeCommand {

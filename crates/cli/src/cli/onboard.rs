@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chainsig_core::ChainId;
 use clap::Args;
 
-use super::PolicyArgs;
+use super::settings::PolicyArgs;
 use crate::chain::parse_chain;
 
 /// `chainsig onboard`.

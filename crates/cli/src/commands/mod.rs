@@ -2,7 +2,7 @@
 
 mod address;
 mod batch;
-pub(crate) mod bench;
+mod bench;
 mod challenge;
 mod credentials;
 mod customer;
@@ -35,14 +35,6 @@ pub(crate) async fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Customer(command) => customer::run(command, &cli.api, cli.json).await,
         Command::Webhooks(command) => webhooks::run(command, &cli.api, cli.json).await,
         Command::Sandbox(args) => sandbox::run(args).await,
-        Command::Bench(command) => {
-            let json = cli.json;
-            tokio::task::spawn_blocking(move || bench::run(command, json))
-                .await
-                .map_err(|e| CliError::input(format!("the bench panicked: {e}")))?
-        }
+        Command::Bench(command) => bench::run(command, cli.json).await,
     }
 }
-
-// The bench reads the process's peak memory through `super::`.
-use crate::output::peak_rss_kib;

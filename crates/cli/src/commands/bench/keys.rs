@@ -6,9 +6,9 @@ use std::time::Instant;
 use chainsig_core::{Challenge, ChallengeSigner};
 use chainsig_httpsig::P384SigningKey;
 
-use super::args::BenchArgs;
 use super::crypto::{CryptoCosts, median};
 use crate::chain::registry;
+use crate::cli::BenchArgs;
 use crate::error::CliError;
 
 /// The request-signing key and the wallets of a run: made in memory per flow, or in a token.

@@ -3,9 +3,9 @@
 
 use std::process::ExitCode;
 
+use crate::cli::BenchCommand;
 use crate::error::CliError;
 
-mod args;
 mod backend;
 mod cpu;
 mod crypto;
@@ -14,19 +14,14 @@ mod keys;
 mod onboard;
 mod report;
 mod sandbox_process;
+mod wallets;
 
-pub(crate) use args::BenchCommand;
-
-pub(crate) fn run(command: BenchCommand, json_output: bool) -> Result<ExitCode, CliError> {
+pub(crate) async fn run(command: BenchCommand, json_output: bool) -> Result<ExitCode, CliError> {
     let BenchCommand::Onboard(args) = command;
     if args.customers == 0 || args.concurrency == 0 {
         return Err(CliError::input(
             "--customers and --concurrency must be at least 1",
         ));
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::input(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(onboard::onboard(args, json_output))
+    onboard::onboard(args, json_output).await
 }

@@ -11,7 +11,6 @@ use chainsig_core::ChallengeSigner;
 use chainsig_sandbox::{FaultConfig, Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 
-use super::args::BenchArgs;
 use super::backend::Backend;
 use super::cpu::cpu_time;
 use super::crypto::{measure_crypto, wallet};
@@ -19,6 +18,7 @@ use super::floor::{self, Exchange};
 use super::keys::Keys;
 use super::report;
 use super::sandbox_process::SandboxProcess;
+use crate::cli::BenchArgs;
 use crate::error::CliError;
 
 /// Bare exchanges per floor measurement: about as many as the run's requests (8 a flow), at least
@@ -185,7 +185,7 @@ pub(super) async fn onboard(args: BenchArgs, json_output: bool) -> Result<ExitCo
     let floor = floor_before.lowest(
         floor::measure(&exchange, floor_concurrency, floor_requests(args.customers)).await?,
     );
-    let client_peak_rss = crate::commands::peak_rss_kib();
+    let client_peak_rss = crate::output::peak_rss_kib();
     let counters = backend.stop().await?;
     let flows = latencies.len();
     let requests = counters.requests.saturating_sub(requests_before);

@@ -1,9 +1,9 @@
-//! The arguments of `chainsig bench onboard`.
+//! The arguments of `chainsig bench`.
 
 use chainsig_core::ChainId;
 use clap::{Args, Subcommand};
 
-use crate::chain::{ChainArgError, parse_chain, registry};
+use crate::chain::{ChainArgError, parse_chain};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum BenchCommand {
@@ -29,19 +29,6 @@ pub(crate) enum Wallets {
     Mixed,
 }
 
-impl Wallets {
-    /// The chain of customer `customer`'s wallet.
-    pub(super) fn chain(&self, customer: usize) -> ChainId {
-        match self {
-            Wallets::One(chain) => chain.clone(),
-            Wallets::Mixed => {
-                let chains: Vec<_> = registry().chains().collect();
-                chains[customer % chains.len()].default_chain()
-            }
-        }
-    }
-}
-
 /// `--wallets`: `mixed`, or a chain as `--chain` takes it (`evm`, `solana`, `tron`, CAIP-2).
 fn parse_wallets(text: &str) -> Result<Wallets, ChainArgError> {
     if text == "mixed" {
@@ -55,32 +42,32 @@ fn parse_wallets(text: &str) -> Result<Wallets, ChainArgError> {
 pub(crate) struct BenchArgs {
     /// Onboardings to run.
     #[arg(long, default_value_t = 500)]
-    pub(super) customers: usize,
+    pub(crate) customers: usize,
     /// Onboardings in flight at once.
     #[arg(long, default_value_t = 32)]
-    pub(super) concurrency: usize,
+    pub(crate) concurrency: usize,
     /// Fraction of requests the sandbox fails (500, 503, dropped connection, delay).
     #[arg(long, default_value_t = 0.0)]
-    pub(super) fault_rate: f64,
+    pub(crate) fault_rate: f64,
     /// Seed of the injected faults.
     #[arg(long, default_value_t = 1)]
-    pub(super) fault_seed: u64,
+    pub(crate) fault_seed: u64,
     /// The sandbox's account deployment delay, in milliseconds.
     #[arg(long, default_value_t = 0)]
-    pub(super) deployment_delay_ms: u64,
+    pub(crate) deployment_delay_ms: u64,
     /// The customers' wallets: a chain (`evm`, `solana`, `tron`, or a CAIP-2 id), or `mixed`
     /// (every chain chainsig signs for, in turn).
     #[arg(long, value_parser = parse_wallets, default_value = "evm", value_name = "CHAIN|mixed")]
-    pub(super) wallets: Wallets,
+    pub(crate) wallets: Wallets,
     /// Keys in a PKCS#11 token instead of in memory: the token's URI (`pkcs11:token=LABEL`; the
     /// module and PIN from --pkcs11-module and --pin-env / --pin-file). The bench generates the
     /// request-signing key and up to 16 wallet keys in it (labelled `chainsig-bench-<run>-…`;
     /// customers share them in turn), and measures the crypto bound with the token's signatures.
     #[arg(long, value_name = "PKCS11_URI")]
-    pub(super) hsm: Option<String>,
+    pub(crate) hsm: Option<String>,
     /// Run the sandbox as a child process (`chainsig sandbox`) instead of in this one: each side
     /// gets its own file-descriptor limit (needed for about 10 000 flows in flight), and the
     /// client's peak memory is reported apart from the sandbox's.
     #[arg(long)]
-    pub(super) sandbox_process: bool,
+    pub(crate) sandbox_process: bool,
 }
