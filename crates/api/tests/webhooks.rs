@@ -241,6 +241,59 @@ async fn time_driven_changes_are_delivered_without_anyone_reading() {
 }
 
 #[tokio::test]
+async fn a_delivery_that_keeps_failing_is_abandoned_after_retry_for() {
+    let mut config = config(Duration::from_millis(20), Duration::from_secs(1));
+    config.webhooks.retry_for = Duration::from_millis(300);
+    let (sandbox, client) = start(config).await;
+    let addr = serve(Router::new().route(
+        "/hooks",
+        post(|| async { StatusCode::INTERNAL_SERVER_ERROR }),
+    ))
+    .await;
+    client
+        .register_webhook(
+            &RegisterWebhook::new(
+                format!("http://{addr}/hooks"),
+                [WebhookType::CustomerUpdated],
+            ),
+            IdempotencyKey::new(),
+        )
+        .await
+        .unwrap();
+    let signer = LocalEvmSigner::random();
+    client
+        .onboard_customer(&signer, "abandoned", &options())
+        .await
+        .unwrap();
+    // `screening` and `verifying`: each retried (10, 20, 40, 50, 50… ms apart) until 300 ms
+    // have passed, then given up.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while sandbox.webhook_counters().abandoned < 2 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{:?}",
+            sandbox.webhook_counters()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let counters = sandbox.webhook_counters();
+    assert_eq!(counters.events, 2);
+    assert_eq!(counters.delivered, 0);
+    assert_eq!(counters.attempts, counters.failed_attempts);
+    // Retried with a doubling wait: a few attempts each, not one every 10 ms.
+    assert!(
+        (6..=24).contains(&counters.attempts),
+        "retried: {counters:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        sandbox.webhook_counters(),
+        counters,
+        "nothing after giving up"
+    );
+}
+
+#[tokio::test]
 async fn a_hanging_receiver_does_not_hold_up_the_api() {
     // One attempt would hang for a minute: the flow must not wait for it.
     let (sandbox, client) = start(config(Duration::from_millis(20), Duration::from_secs(60))).await;

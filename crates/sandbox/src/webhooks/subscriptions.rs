@@ -244,6 +244,13 @@ mod tests {
             );
         }
         assert!(check_callback_url("http://example.com/", true).is_ok());
+        assert!(check_callback_url("http://user@127.0.0.1/", false).is_err());
+        let at_limit = format!("http://127.0.0.1/{}", "a".repeat(MAX_URL_LEN - 17));
+        assert_eq!(at_limit.len(), MAX_URL_LEN);
+        assert!(check_callback_url(&at_limit, false).is_ok());
+        let over = format!("{at_limit}a");
+        let e = check_callback_url(&over, false).unwrap_err();
+        assert!(e.message.contains("over 2048 bytes"), "{}", e.message);
         assert!(check_callback_url("file:///etc/passwd", true).is_err());
     }
 
