@@ -48,6 +48,16 @@ struct Hits {
 /// An API whose account `acc-1` waits for its session-key challenge, and whose middleware
 /// refuses the submission's request signature.
 async fn api_refusing_the_submission(signer: &LocalEvmSigner, hits: Arc<Hits>) -> String {
+    api_answering_the_submission(signer, hits, middleware_refusal).await
+}
+
+/// An API whose account `acc-1` waits for its session-key challenge, and which answers every
+/// submission with `answer()`.
+async fn api_answering_the_submission(
+    signer: &LocalEvmSigner,
+    hits: Arc<Hits>,
+    answer: fn() -> Response,
+) -> String {
     let owner = signer.account().to_string();
     let challenge = STANDARD.encode("5df359f0-d299-40a1-8023-17c77a50144c");
     let account = json!({
@@ -72,14 +82,17 @@ async fn api_refusing_the_submission(signer: &LocalEvmSigner, hits: Arc<Hits>) -
             "/v1/accounts/acc-1/challenge/sign",
             post(move || async move {
                 submitted.submissions.fetch_add(1, Ordering::SeqCst);
-                middleware_refusal()
+                answer()
             }),
         )
         .route(
             "/v1/accounts/acc-1/challenge",
             get(move || async move {
                 refetched.refetches.fetch_add(1, Ordering::SeqCst);
-                axum::Json(json!({ "challenge": STANDARD.encode("another") })).into_response()
+                axum::Json(
+                    json!({ "challenge": STANDARD.encode("0b5e5c3e-6f0a-4c39-9a3a-3f6f2d2c9f10") }),
+                )
+                .into_response()
             }),
         );
     serve(router).await
@@ -115,6 +128,71 @@ async fn the_middleware_refusal_is_a_request_authentication_error_and_nothing_is
         assert!(text.contains(needle), "`{needle}` missing: {text}");
     }
     assert!(!text.contains("rejected"), "{text}");
+}
+
+/// A JSON error answer (as OffBlocks' handlers give them; no body schema is documented).
+fn json_error(status: StatusCode, code: &'static str) -> Response {
+    (
+        status,
+        axum::Json(json!({ "error": code, "message": "as the API says it" })),
+    )
+        .into_response()
+}
+
+#[tokio::test]
+async fn only_a_handler_rejection_makes_the_flow_fetch_a_new_challenge() {
+    // Answers about the request, not the signature: returned as they are, at once, with the
+    // pending challenge left alone (fetching one invalidates it).
+    let not_rejections: [(fn() -> Response, StatusCode); 3] = [
+        (
+            || json_error(StatusCode::NOT_FOUND, "not_found"),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            || json_error(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            || json_error(StatusCode::FORBIDDEN, "forbidden"),
+            StatusCode::FORBIDDEN,
+        ),
+    ];
+    for (answer, status) in not_rejections {
+        let signer = LocalEvmSigner::random();
+        let hits = Arc::new(Hits::default());
+        let base = api_answering_the_submission(&signer, hits.clone(), answer).await;
+        let client = support::client(&base, fast_retries(4));
+        let error = client
+            .resume_account("acc-1", &signer, &FlowOptions::default())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::Api(e) if e.status == status),
+            "{status}: {error:?}"
+        );
+        assert_eq!(hits.submissions.load(Ordering::SeqCst), 1, "{status}");
+        assert_eq!(hits.refetches.load(Ordering::SeqCst), 0, "{status}");
+    }
+
+    // The handler's own rejection (a 400 in JSON): a new challenge is fetched and signed, up to
+    // the flow's attempts, and the last rejection is reported as such.
+    let signer = LocalEvmSigner::random();
+    let hits = Arc::new(Hits::default());
+    let base = api_answering_the_submission(&signer, hits.clone(), || {
+        json_error(StatusCode::BAD_REQUEST, "invalid_signature")
+    })
+    .await;
+    let client = support::client(&base, fast_retries(4));
+    let error = client
+        .resume_account("acc-1", &signer, &FlowOptions::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::ChallengeRejected { attempts: 3, .. }),
+        "{error:?}"
+    );
+    assert_eq!(hits.submissions.load(Ordering::SeqCst), 3);
+    assert_eq!(hits.refetches.load(Ordering::SeqCst), 2);
 }
 
 #[tokio::test]
