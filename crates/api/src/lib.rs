@@ -15,7 +15,7 @@ mod sanitize;
 mod token;
 pub mod webhooks;
 
-pub use chainsig_core::offblocks::{PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
+pub use chainsig_offblocks::{PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
 pub use client::{Client, ClientBuilder};
 pub use endpoints::ChallengeSubmission;
 pub use error::{ApiError, Error, Result};

@@ -1,4 +1,6 @@
 #![doc = include_str!("../README.md")]
+// docs.rs (nightly, `--cfg docsrs`): each feature-gated item shows the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod codes;
 mod error_body;
@@ -16,8 +18,8 @@ pub use error_body::{ErrorBody, SIGNATURE_REFUSED_BODY};
 pub use paths::{API_PREFIX, PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
 pub use records::{Account, Customer};
 pub use requests::{
-    ChallengeAnswer, CreateAccount, CreateCustomer, Credentials, RegisterSigningKey,
-    SignChallenge, SigningKeyRegistered, TokenAnswer,
+    ChallengeAnswer, CreateAccount, CreateCustomer, Credentials, RegisterSigningKey, SignChallenge,
+    SigningKeyRegistered, TokenAnswer,
 };
 pub use status::{AccountStatus, AccountType, CustomerStatus};
 pub use webhooks::{RegisterWebhook, WebhookSubscription, WebhookType};

@@ -120,7 +120,8 @@ mod tests {
 
     #[test]
     fn every_function_fills_its_template_once() {
-        let cases: [(fn(&str) -> String, &str); 12] = [
+        type Path = fn(&str) -> String;
+        let cases: [(Path, &str); 12] = [
             (customer, route::CUSTOMER),
             (customer_challenge, route::CUSTOMER_CHALLENGE),
             (customer_challenge_sign, route::CUSTOMER_CHALLENGE_SIGN),
@@ -140,7 +141,10 @@ mod tests {
             assert_eq!(path("{id}"), template);
             assert_eq!(path("a1"), template.replace("{id}", "a1"));
         }
-        assert_eq!(customer_challenge_sign("c1"), "/customers/c1/challenge/sign");
+        assert_eq!(
+            customer_challenge_sign("c1"),
+            "/customers/c1/challenge/sign"
+        );
         assert_eq!(account_activate("a1"), "/accounts/a1/activate");
         assert_eq!(simulator_reject("c1"), "/simulator/customers/c1/reject");
     }

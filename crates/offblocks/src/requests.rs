@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+#[cfg(feature = "caip")]
+use chainsig_core::{AccountId, Challenge, ChallengeSignature};
 use serde::{Deserialize, Serialize};
 
 use crate::status::AccountType;
@@ -53,6 +55,18 @@ pub struct SignChallenge {
     pub challenge: String,
     /// Standard padded base64 of the raw signature bytes (A6).
     pub signature: String,
+}
+
+#[cfg(feature = "caip")]
+impl SignChallenge {
+    /// The submission of `signature`, made by `signer` over `challenge`.
+    pub fn new(signer: &AccountId, challenge: &Challenge, signature: &ChallengeSignature) -> Self {
+        Self {
+            chain_id: signer.to_string(),
+            challenge: challenge.as_base64().to_owned(),
+            signature: signature.to_base64(),
+        }
+    }
 }
 
 /// `{"apiKey", "apiSecret"}`: the body of `POST /auth/token` and of `PUT /auth/credentials`.
@@ -152,7 +166,10 @@ mod tests {
         .unwrap();
         assert_eq!(challenge[fields::CHALLENGE], "q");
         let account = serde_json::to_value(CreateAccount::card("EUR")).unwrap();
-        assert_eq!(account, serde_json::json!({"type": "card_account", "currencies": ["EUR"]}));
+        assert_eq!(
+            account,
+            serde_json::json!({"type": "card_account", "currencies": ["EUR"]})
+        );
     }
 
     #[test]
@@ -170,10 +187,16 @@ mod tests {
             api_secret: "hunter2-secret",
         };
         let shown = format!("{credentials:?}");
-        assert!(shown.contains("key-1") && !shown.contains("hunter2"), "{shown}");
+        assert!(
+            shown.contains("key-1") && !shown.contains("hunter2"),
+            "{shown}"
+        );
         let token: TokenAnswer =
             serde_json::from_str(r#"{"token":"tok-secret","expiresAt":9}"#).unwrap();
         let shown = format!("{token:?}");
-        assert!(shown.contains('9') && !shown.contains("tok-secret"), "{shown}");
+        assert!(
+            shown.contains('9') && !shown.contains("tok-secret"),
+            "{shown}"
+        );
     }
 }

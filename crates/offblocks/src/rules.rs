@@ -11,3 +11,15 @@ pub const CHALLENGE_TTL_SECS: u64 = 3600;
 
 /// Lifetime of an idempotency key, in seconds (D-idem: 1 hour).
 pub const IDEMPOTENCY_WINDOW_SECS: u64 = 3600;
+
+#[cfg(all(test, feature = "caip"))]
+mod tests {
+    #[test]
+    fn core_policies_default_to_the_challenge_lifetime() {
+        // Core keeps its own default (it knows nothing of the API); it must stay this one.
+        assert_eq!(
+            chainsig_core::SiwxRules::default().max_age_secs,
+            super::CHALLENGE_TTL_SECS
+        );
+    }
+}

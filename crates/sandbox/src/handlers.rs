@@ -8,7 +8,9 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use chainsig_core::offblocks::{CHALLENGE_FIELD, SIGNING_KEY_ID_FIELD};
+use chainsig_offblocks::fields::{
+    CHALLENGE as CHALLENGE_FIELD, SIGNING_KEY_ID as SIGNING_KEY_ID_FIELD,
+};
 use serde_json::json;
 
 use crate::auth::{Credentials, decode_public_key, parse_json};

@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use chainsig_core::offblocks::{CARD_ACCOUNT, SIWE_STATEMENT};
 use chainsig_core::{
     AccountId, ChallengeSignature, ChallengeVerifier, RegistryError, SiwxMessage, format_siwx_time,
 };
+use chainsig_offblocks::rules::{CARD_ACCOUNT, SIWE_STATEMENT};
 use rand::Rng;
 use time::OffsetDateTime;
 use uuid::Uuid;
