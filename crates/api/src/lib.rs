@@ -23,6 +23,7 @@ pub use flows::{ChallengeSubject, EventSink, FlowEvent, FlowOptions};
 pub use idempotency::IdempotencyKey;
 pub use models::{
     Account, AccountStatus, AccountType, CreateAccount, CreateCustomer, Customer, CustomerStatus,
+    RecordTimes,
 };
 /// The proxy type of [`ClientBuilder::proxy`] (reqwest's), so that no direct dependency on
 /// reqwest is needed to set one.

@@ -4,4 +4,5 @@
 
 pub use chainsig_offblocks::{
     Account, AccountStatus, AccountType, CreateAccount, CreateCustomer, Customer, CustomerStatus,
+    RecordTimes,
 };

@@ -16,7 +16,7 @@ pub mod webhooks;
 
 pub use error_body::{ErrorBody, SIGNATURE_REFUSED_BODY};
 pub use paths::{API_PREFIX, PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
-pub use records::{Account, Customer};
+pub use records::{Account, Customer, RecordTimes};
 pub use requests::{
     ChallengeAnswer, CreateAccount, CreateCustomer, Credentials, RegisterSigningKey, SignChallenge,
     SigningKeyRegistered, TokenAnswer,

@@ -7,6 +7,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::status::{AccountStatus, AccountType, CustomerStatus};
 
+/// When a record was created and last changed (`createdAt`, `updatedAt`, RFC 3339), as every
+/// record carries them: customers, accounts, webhook subscriptions. Either may be missing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordTimes {
+    /// Creation time (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Last update (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+}
+
 /// A customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -19,12 +32,9 @@ pub struct Customer {
     pub chain_id: String,
     /// Status.
     pub status: CustomerStatus,
-    /// Creation time (RFC 3339).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// Last update (RFC 3339).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    /// Creation and last update times.
+    #[serde(flatten)]
+    pub times: RecordTimes,
     /// The ownership challenge (base64), in the create answer only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub challenge: Option<String>,
@@ -57,12 +67,9 @@ pub struct Account {
     /// ISO-4217 currencies.
     #[serde(default)]
     pub currencies: Vec<String>,
-    /// Creation time (RFC 3339).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// Last update (RFC 3339).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    /// Creation and last update times.
+    #[serde(flatten)]
+    pub times: RecordTimes,
     /// The challenge to sign (base64), in create and close answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub challenge: Option<String>,
@@ -90,6 +97,11 @@ mod tests {
         });
         let customer: Customer = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(customer.status, CustomerStatus::Active);
+        assert_eq!(
+            customer.times.created_at.as_deref(),
+            Some("2024-01-12T15:07:17Z")
+        );
+        assert_eq!(customer.times.updated_at, None);
         #[cfg(feature = "caip")]
         assert!(customer.account_id().is_ok());
         assert_eq!(serde_json::to_value(&customer).unwrap(), json);

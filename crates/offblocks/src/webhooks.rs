@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::RecordTimes;
 use crate::open_enum::open_enum;
 
 /// Field of an event naming its id (the same in every delivery of the event).
@@ -70,12 +71,9 @@ pub struct WebhookSubscription {
     /// The event types subscribed to.
     #[serde(default)]
     pub types: Vec<WebhookType>,
-    /// Creation time (RFC 3339).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// Last update (RFC 3339).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    /// Creation and last update times.
+    #[serde(flatten)]
+    pub times: RecordTimes,
 }
 
 #[cfg(test)]

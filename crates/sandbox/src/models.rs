@@ -77,9 +77,16 @@ impl Serialize for AccountStatus {
     }
 }
 
-/// RFC 3339 text of `time`, for the wire's timestamp fields.
-fn rfc3339<E: serde::ser::Error>(time: OffsetDateTime) -> Result<Option<String>, E> {
-    time.format(&Rfc3339).map(Some).map_err(E::custom)
+/// The wire's timestamps of a record: RFC 3339 text.
+fn times<E: serde::ser::Error>(
+    created: OffsetDateTime,
+    updated: OffsetDateTime,
+) -> Result<wire::RecordTimes, E> {
+    let text = |time: OffsetDateTime| time.format(&Rfc3339).map(Some).map_err(E::custom);
+    Ok(wire::RecordTimes {
+        created_at: text(created)?,
+        updated_at: text(updated)?,
+    })
 }
 
 /// A customer record: serialized as the wire's [`wire::Customer`].
@@ -101,8 +108,7 @@ impl Serialize for CustomerBody {
             external_id: self.external_id.clone(),
             chain_id: self.chain_id.clone(),
             status: wire::CustomerStatus::from(self.status.as_str().to_owned()),
-            created_at: rfc3339(self.created_at)?,
-            updated_at: rfc3339(self.updated_at)?,
+            times: times(self.created_at, self.updated_at)?,
             challenge: self.challenge.clone(),
         }
         .serialize(serializer)
@@ -132,8 +138,7 @@ impl Serialize for AccountBody {
             status: wire::AccountStatus::from(self.status.as_str().to_owned()),
             kind: wire::AccountType::from(self.kind.to_owned()),
             currencies: self.currencies.clone(),
-            created_at: rfc3339(self.created_at)?,
-            updated_at: rfc3339(self.updated_at)?,
+            times: times(self.created_at, self.updated_at)?,
             challenge: self.challenge.clone(),
         }
         .serialize(serializer)
