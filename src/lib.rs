@@ -54,6 +54,11 @@ pub use chainsig_api as api;
 /// Needs the `api` feature (on by default).
 pub use chainsig_httpsig as httpsig;
 
+#[cfg(feature = "api")]
+/// The OffBlocks wire: paths, header and field names, error codes, and the JSON models the
+/// client and the sandbox both speak. Needs the `api` feature (on by default).
+pub use chainsig_offblocks as offblocks;
+
 #[cfg(feature = "sandbox")]
 /// A local OffBlocks-compatible server that verifies everything. Needs the `sandbox` feature.
 pub use chainsig_sandbox as sandbox;

@@ -3,10 +3,9 @@
 //! token cache in one step.
 
 use bytes::Bytes;
-use chainsig_core::offblocks::paths;
+use chainsig_offblocks::{Credentials, paths};
 use http::Method;
 use secrecy::{ExposeSecret, SecretString};
-use serde::Serialize;
 use tracing::Instrument as _;
 use zeroize::Zeroizing;
 
@@ -14,14 +13,6 @@ use crate::client::{Auth, Client, Operation};
 use crate::error::{Error, Result};
 use crate::idempotency::IdempotencyKey;
 use crate::token::ApiCredentials;
-
-/// `{"apiKey", "apiSecret"}`, the body of `POST /auth/token` and `PUT /auth/credentials`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CredentialsBody<'a> {
-    api_key: &'a str,
-    api_secret: &'a str,
-}
 
 /// The JSON body carrying `credentials`, in a buffer that is zeroed when the last copy of the
 /// body is dropped (the secret is in it). Allocated once, large enough for any escaping, so that
@@ -32,8 +23,8 @@ pub(crate) fn credentials_body(credentials: &ApiCredentials) -> Result<Bytes> {
     let mut buffer = Zeroizing::new(Vec::with_capacity(capacity));
     serde_json::to_writer(
         &mut *buffer,
-        &CredentialsBody {
-            api_key: &credentials.api_key,
+        &Credentials {
+            api_key: credentials.api_key.as_str(),
             api_secret: secret,
         },
     )

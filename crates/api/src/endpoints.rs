@@ -2,10 +2,10 @@
 //! logical operation: pass the same key to repeat an operation safely, a new one for a new one.
 
 use bytes::Bytes;
-use chainsig_core::offblocks::{
-    CHALLENGE_FIELD, SIGNING_KEY_FIELD, SIGNING_KEY_ID_FIELD, paths, sign_body,
+use chainsig_offblocks::fields::{
+    CHALLENGE as CHALLENGE_FIELD, SIGNING_KEY_ID as SIGNING_KEY_ID_FIELD,
 };
-use chainsig_core::{AccountId, Challenge, ChallengeSignature};
+use chainsig_offblocks::{RegisterSigningKey, paths};
 use http::Method;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
@@ -33,35 +33,9 @@ fn json_body(value: &impl Serialize) -> Result<Bytes> {
         .map_err(|e| Error::Config(format!("cannot encode the request: {e}")))
 }
 
-/// The body of `POST …/challenge/sign`: who signed, the challenge as received, the signature.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChallengeSubmission {
-    /// The signer's CAIP-10 account id.
-    pub chain_id: String,
-    /// The challenge exactly as the API sent it (base64).
-    pub challenge: String,
-    /// Standard padded base64 of the raw signature bytes.
-    pub signature: String,
-}
-
-impl ChallengeSubmission {
-    /// The submission of `signature`, made by `signer` over `challenge`.
-    pub fn new(signer: &AccountId, challenge: &Challenge, signature: &ChallengeSignature) -> Self {
-        Self {
-            chain_id: signer.to_string(),
-            challenge: challenge.as_base64().to_owned(),
-            signature: signature.to_base64(),
-        }
-    }
-
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            sign_body::CHAIN_ID: self.chain_id,
-            sign_body::CHALLENGE: self.challenge,
-            sign_body::SIGNATURE: self.signature,
-        })
-    }
-}
+/// The body of `POST …/challenge/sign`: who signed, the challenge as received, the signature
+/// (the wire's [`SignChallenge`](chainsig_offblocks::SignChallenge)).
+pub use chainsig_offblocks::SignChallenge as ChallengeSubmission;
 
 /// Reads the challenge out of a `GET …/challenge` answer (A10: the field is `challenge`; other
 /// fields, if any, are ignored).
@@ -84,7 +58,9 @@ impl Client {
     pub async fn register_signing_key(&self, public_key_pem: &str) -> Result<String> {
         use base64::Engine as _;
         let encoded = base64::engine::general_purpose::STANDARD.encode(public_key_pem.as_bytes());
-        let body = json_body(&serde_json::json!({ SIGNING_KEY_FIELD: encoded }))?;
+        let body = json_body(&RegisterSigningKey {
+            public_key: encoded,
+        })?;
         let operation = Operation {
             method: Method::PUT,
             path: paths::SIGNING_KEY.to_owned(),
@@ -347,7 +323,7 @@ impl Client {
         submission: &ChallengeSubmission,
         key: IdempotencyKey,
     ) -> Result<()> {
-        let body = json_body(&submission.to_json())?;
+        let body = json_body(submission)?;
         self.execute(Operation::write(Method::POST, path, Some(body), key))
             .await
             .map(drop)

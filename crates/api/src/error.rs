@@ -75,7 +75,7 @@ impl ApiError {
             && self
                 .message
                 .trim()
-                .eq_ignore_ascii_case(chainsig_core::offblocks::SIGNATURE_REFUSED_BODY)
+                .eq_ignore_ascii_case(chainsig_offblocks::SIGNATURE_REFUSED_BODY)
     }
 
     /// Whether the error code is `code`.

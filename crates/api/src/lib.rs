@@ -15,7 +15,7 @@ mod sanitize;
 mod token;
 pub mod webhooks;
 
-pub use chainsig_core::offblocks::{PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
+pub use chainsig_offblocks::{PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
 pub use client::{Client, ClientBuilder};
 pub use endpoints::ChallengeSubmission;
 pub use error::{ApiError, Error, Result};
@@ -23,6 +23,7 @@ pub use flows::{ChallengeSubject, EventSink, FlowEvent, FlowOptions};
 pub use idempotency::IdempotencyKey;
 pub use models::{
     Account, AccountStatus, AccountType, CreateAccount, CreateCustomer, Customer, CustomerStatus,
+    RecordTimes,
 };
 /// The proxy type of [`ClientBuilder::proxy`] (reqwest's), so that no direct dependency on
 /// reqwest is needed to set one.

@@ -19,8 +19,8 @@ use base64::engine::general_purpose::STANDARD;
 use chainsig_api::RetryPolicy;
 use chainsig_api::{Error, FlowOptions};
 use chainsig_core::ChallengeSigner;
-use chainsig_core::offblocks::SIGNATURE_REFUSED_BODY;
 use chainsig_evm::LocalEvmSigner;
+use chainsig_offblocks::SIGNATURE_REFUSED_BODY;
 use serde_json::json;
 use support::{fast_retries, serve, token};
 

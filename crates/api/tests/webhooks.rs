@@ -376,7 +376,7 @@ async fn subscriptions_are_created_updated_and_checked() {
         .unwrap();
     assert_eq!(created.callback_url, "http://127.0.0.1:9/a");
     assert_eq!(created.types, [WebhookType::AccountUpdated]);
-    assert!(created.created_at.is_some() && created.updated_at.is_some());
+    assert!(created.times.created_at.is_some() && created.times.updated_at.is_some());
 
     let updated = client
         .register_webhook(
@@ -388,7 +388,7 @@ async fn subscriptions_are_created_updated_and_checked() {
     assert_eq!(updated.id, created.id);
     assert_eq!(updated.callback_url, "http://localhost:9/b");
     assert_eq!(updated.types, BOTH);
-    assert_eq!(updated.created_at, created.created_at);
+    assert_eq!(updated.times.created_at, created.times.created_at);
 
     // Every documented type is accepted.
     let all = [

@@ -7,7 +7,6 @@ mod caip;
 mod challenge;
 mod classify;
 mod error;
-pub mod offblocks;
 mod policy;
 mod policy_rules;
 mod policy_signer;

@@ -3,6 +3,8 @@
 //! Every rule of the profile (label, algorithm, covered components, parameters, validity) is a
 //! named constant here or a field of [`SigningProfile`], so a correction is a one-line change.
 
+use chainsig_offblocks::headers::IDEMPOTENCY_KEY;
+
 use crate::digest::DigestAlgorithms;
 
 /// The signature label: `Signature-Input: sig=(…)`, `Signature: sig=:…:`.
@@ -23,7 +25,7 @@ pub const REQUIRED_COMPONENTS: [&str; 5] =
 
 /// Header components covered whenever the request carries them, in the order the signer lists
 /// them after [`REQUIRED_COMPONENTS`]. A request with a body always carries `content-digest`.
-pub const COVERED_WHEN_PRESENT: [&str; 3] = ["content-digest", "content-type", "idempotency-key"];
+pub const COVERED_WHEN_PRESENT: [&str; 3] = ["content-digest", "content-type", IDEMPOTENCY_KEY];
 
 /// The only signature parameters a verifier accepts (any other one is an error, as on the Go
 /// server OffBlocks runs).
@@ -42,8 +44,10 @@ pub mod header {
     pub const SIGNATURE_INPUT: HeaderName = HeaderName::from_static("signature-input");
     /// `Content-Digest` (RFC 9530).
     pub const CONTENT_DIGEST: HeaderName = HeaderName::from_static("content-digest");
-    /// `Idempotency-Key` (OffBlocks: a UUID per logical operation).
-    pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+    /// `Idempotency-Key` (OffBlocks: a UUID per logical operation; the name is the wire's,
+    /// `chainsig_offblocks::headers::IDEMPOTENCY_KEY`).
+    pub const IDEMPOTENCY_KEY: HeaderName =
+        HeaderName::from_static(chainsig_offblocks::headers::IDEMPOTENCY_KEY);
 }
 
 /// The rules a [`RequestSigner`](crate::RequestSigner) follows and a

@@ -10,8 +10,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse as _, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use chainsig_core::offblocks::{SANDBOX_REASON_HEADER, SIGNATURE_REFUSED_BODY};
 use chainsig_httpsig::{P384VerifyingKey, Verifier};
+use chainsig_offblocks::headers::SANDBOX_REASON as SANDBOX_REASON_HEADER;
+use chainsig_offblocks::{SIGNATURE_REFUSED_BODY, codes};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -80,7 +81,7 @@ impl Tokens {
             .map_err(|_| {
             ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
+                codes::INTERNAL,
                 "cannot issue a token",
             )
         })?;
@@ -252,12 +253,12 @@ pub(crate) fn decode_public_key(base64_pem: &str) -> Result<P384VerifyingKey, Ap
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .ok_or_else(|| {
             ApiError::bad_request(
-                "invalid_public_key",
+                codes::INVALID_PUBLIC_KEY,
                 "publicKey must be base64 of a PEM public key",
             )
         })?;
     P384VerifyingKey::from_public_key_pem(&pem)
-        .map_err(|e| ApiError::bad_request("invalid_public_key", format!("publicKey: {e}")))
+        .map_err(|e| ApiError::bad_request(codes::INVALID_PUBLIC_KEY, format!("publicKey: {e}")))
 }
 
 fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
@@ -336,8 +337,9 @@ pub(crate) async fn authenticate(
 /// Reads a request's body as JSON of `T`, with the error shape of the sandbox. serde's message
 /// names the field that is missing, unknown or of the wrong type.
 pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
-    serde_json::from_slice(body)
-        .map_err(|e| ApiError::bad_request("invalid_json", format!("malformed JSON body: {e}")))
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::bad_request(codes::INVALID_JSON, format!("malformed JSON body: {e}"))
+    })
 }
 
 /// The stock Go middleware's answer to a request it cannot authenticate: `400`, `text/plain`,

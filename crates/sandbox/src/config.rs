@@ -64,9 +64,9 @@ impl Default for SandboxConfig {
             api_key: None,
             api_secret: None,
             token_ttl: Duration::from_secs(3600),
-            challenge_ttl: Duration::from_secs(chainsig_core::offblocks::CHALLENGE_TTL_SECS),
+            challenge_ttl: Duration::from_secs(chainsig_offblocks::rules::CHALLENGE_TTL_SECS),
             idempotency_window: Duration::from_secs(
-                chainsig_core::offblocks::IDEMPOTENCY_WINDOW_SECS,
+                chainsig_offblocks::rules::IDEMPOTENCY_WINDOW_SECS,
             ),
             screening_delay: Duration::ZERO,
             deployment_delay: Duration::from_millis(200),

@@ -8,6 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use chainsig_offblocks::codes;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tracing::Instrument as _;
@@ -186,14 +187,14 @@ async fn apply(fault: FaultKind, request: Request, next: Next) -> Response {
     match fault {
         FaultKind::InternalError => ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            codes::INTERNAL,
             "injected fault: internal error",
         )
         .into_response(),
         FaultKind::Unavailable => {
             let mut response = ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
+                codes::UNAVAILABLE,
                 "injected fault: service unavailable",
             )
             .into_response();

@@ -8,7 +8,10 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use chainsig_core::offblocks::{CHALLENGE_FIELD, SIGNING_KEY_ID_FIELD};
+use chainsig_offblocks::codes;
+use chainsig_offblocks::fields::{
+    CHALLENGE as CHALLENGE_FIELD, SIGNING_KEY_ID as SIGNING_KEY_ID_FIELD,
+};
 use serde_json::json;
 
 use crate::auth::{Credentials, decode_public_key, parse_json};
@@ -37,7 +40,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
         Path::<String>::from_request_parts(parts, state)
             .await
             .map(|Path(id)| Id(id))
-            .map_err(|e| ApiError::bad_request("invalid_path", e.body_text()))
+            .map_err(|e| ApiError::bad_request(codes::INVALID_PATH, e.body_text()))
     }
 }
 
@@ -46,7 +49,7 @@ pub(crate) async fn token(State(app): State<Arc<App>>, body: Bytes) -> Result<Re
     // A generic message: serde's could quote the secret.
     let request: TokenRequest = serde_json::from_slice(&body).map_err(|_| {
         ApiError::bad_request(
-            "invalid_json",
+            codes::INVALID_JSON,
             "expected {\"apiKey\": \"<uuid>\", \"apiSecret\": \"<secret>\"}",
         )
     })?;
@@ -56,7 +59,7 @@ pub(crate) async fn token(State(app): State<Arc<App>>, body: Bytes) -> Result<Re
     else {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
+            codes::INVALID_CREDENTIALS,
             "Invalid credentials",
         ));
     };
@@ -93,20 +96,20 @@ pub(crate) async fn rotate_credentials(
     // A generic message: serde's could quote the new secret.
     let request: TokenRequest = serde_json::from_slice(&body).map_err(|_| {
         ApiError::bad_request(
-            "invalid_json",
+            codes::INVALID_JSON,
             "expected {\"apiKey\": \"<uuid>\", \"apiSecret\": \"<secret>\"} (the new values)",
         )
     })?;
     if uuid::Uuid::parse_str(&request.api_key).is_err() {
         return Err(ApiError::bad_request(
-            "invalid_api_key",
+            codes::INVALID_API_KEY,
             "apiKey must be a UUID",
         ));
     }
     let length = request.api_secret.chars().count();
     if !(16..=256).contains(&length) || request.api_secret.chars().any(char::is_control) {
         return Err(ApiError::bad_request(
-            "invalid_api_secret",
+            codes::INVALID_API_SECRET,
             "apiSecret must be 16 to 256 characters, none of them control characters",
         ));
     }
@@ -336,14 +339,14 @@ pub(crate) async fn simulator_reject(State(app): State<Arc<App>>, Id(id): Id) ->
 
 /// Unknown paths.
 pub(crate) async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+    ApiError::new(StatusCode::NOT_FOUND, codes::NOT_FOUND, "no such endpoint")
 }
 
 /// Known paths with the wrong method.
 pub(crate) async fn method_not_allowed() -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        codes::METHOD_NOT_ALLOWED,
         "this endpoint does not take that method",
     )
 }

@@ -10,7 +10,8 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use chainsig_core::offblocks::IDEMPOTENCY_KEY_HEADER;
+use chainsig_offblocks::codes;
+use chainsig_offblocks::headers::IDEMPOTENCY_KEY as IDEMPOTENCY_KEY_HEADER;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -84,7 +85,7 @@ fn fingerprint(method: &Method, uri: &axum::http::Uri, body: &[u8]) -> [u8; 32] 
 fn key_of(headers: &HeaderMap) -> Result<Uuid, ApiError> {
     let value = headers.get(IDEMPOTENCY_KEY_HEADER).ok_or_else(|| {
         ApiError::bad_request(
-            "idempotency_key_required",
+            codes::IDEMPOTENCY_KEY_REQUIRED,
             "Idempotency-Key is required on POST, PUT, PATCH and DELETE",
         )
     })?;
@@ -93,7 +94,10 @@ fn key_of(headers: &HeaderMap) -> Result<Uuid, ApiError> {
         .ok()
         .and_then(|v| Uuid::parse_str(v).ok())
         .ok_or_else(|| {
-            ApiError::bad_request("invalid_idempotency_key", "Idempotency-Key must be a UUID")
+            ApiError::bad_request(
+                codes::INVALID_IDEMPOTENCY_KEY,
+                "Idempotency-Key must be a UUID",
+            )
         })
 }
 
@@ -208,14 +212,14 @@ pub(crate) async fn idempotency(
         }
         Begin::InFlight => {
             return refuse(ApiError::conflict(
-                "idempotency_conflict",
+                codes::IDEMPOTENCY_CONFLICT,
                 "Idempotency-Key Concurrency Conflict: a request with this key is still in flight; retry with the same key",
             ));
         }
         Begin::Mismatch => {
             return refuse(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "idempotency_key_reused",
+                codes::IDEMPOTENCY_KEY_REUSED,
                 "this Idempotency-Key was used for a different request",
             ));
         }

@@ -1,11 +1,19 @@
-//! The JSON the sandbox sends and receives (camelCase, as in `offblocks-api.md` section 1.8).
+//! The JSON the sandbox sends and receives: the wire's models (`chainsig_offblocks`), with the
+//! sandbox's own closed statuses and timestamped records on top (they serialize as the wire's).
 
-use serde::{Deserialize, Serialize};
+use chainsig_offblocks as wire;
+use serde::{Deserialize, Serialize, Serializer};
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
-/// Customer states (`offblocks-api.md` 1.10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+pub(crate) use chainsig_offblocks::{CreateCustomer, RegisterSigningKey, SignChallenge};
+
+/// `POST /auth/token` and `PUT /auth/credentials`: `{"apiKey", "apiSecret"}`.
+pub(crate) type TokenRequest = wire::Credentials;
+
+/// Customer states (`offblocks-api.md` 1.10): the ones the sandbox moves through (the wire's
+/// [`wire::CustomerStatus`] also keeps unknown ones, which a server never has).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CustomerStatus {
     Initiating,
     Screening,
@@ -19,20 +27,26 @@ pub(crate) enum CustomerStatus {
 impl CustomerStatus {
     /// The status as the API writes it.
     pub(crate) fn as_str(self) -> &'static str {
+        use wire::CustomerStatus as W;
         match self {
-            Self::Initiating => "initiating",
-            Self::Screening => "screening",
-            Self::Verifying => "verifying",
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::Rejected => "rejected",
+            Self::Initiating => W::INITIATING,
+            Self::Screening => W::SCREENING,
+            Self::Verifying => W::VERIFYING,
+            Self::Active => W::ACTIVE,
+            Self::Inactive => W::INACTIVE,
+            Self::Rejected => W::REJECTED,
         }
     }
 }
 
-/// Account states (`offblocks-api.md` 1.10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+impl Serialize for CustomerStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Account states (`offblocks-api.md` 1.10), closed as [`CustomerStatus`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AccountStatus {
     Initiating,
     Pending,
@@ -42,47 +56,98 @@ pub(crate) enum AccountStatus {
     Failed,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+impl AccountStatus {
+    /// The status as the API writes it.
+    pub(crate) fn as_str(self) -> &'static str {
+        use wire::AccountStatus as W;
+        match self {
+            Self::Initiating => W::INITIATING,
+            Self::Pending => W::PENDING,
+            Self::Active => W::ACTIVE,
+            Self::Inactive => W::INACTIVE,
+            Self::Closed => W::CLOSED,
+            Self::Failed => W::FAILED,
+        }
+    }
+}
+
+impl Serialize for AccountStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// The wire's timestamps of a record: RFC 3339 text.
+fn times<E: serde::ser::Error>(
+    created: OffsetDateTime,
+    updated: OffsetDateTime,
+) -> Result<wire::RecordTimes, E> {
+    let text = |time: OffsetDateTime| time.format(&Rfc3339).map(Some).map_err(E::custom);
+    Ok(wire::RecordTimes {
+        created_at: text(created)?,
+        updated_at: text(updated)?,
+    })
+}
+
+/// A customer record: serialized as the wire's [`wire::Customer`].
+#[derive(Debug)]
 pub(crate) struct CustomerBody {
     pub(crate) id: String,
     pub(crate) external_id: String,
     pub(crate) chain_id: String,
     pub(crate) status: CustomerStatus,
-    #[serde(with = "time::serde::rfc3339")]
     pub(crate) created_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
     pub(crate) updated_at: OffsetDateTime,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) challenge: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+impl Serialize for CustomerBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        wire::Customer {
+            id: self.id.clone(),
+            external_id: self.external_id.clone(),
+            chain_id: self.chain_id.clone(),
+            status: wire::CustomerStatus::from(self.status.as_str().to_owned()),
+            times: times(self.created_at, self.updated_at)?,
+            challenge: self.challenge.clone(),
+        }
+        .serialize(serializer)
+    }
+}
+
+/// An account record: serialized as the wire's [`wire::Account`].
+#[derive(Debug)]
 pub(crate) struct AccountBody {
     pub(crate) id: String,
     pub(crate) customer_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) chain_id: Option<String>,
     pub(crate) status: AccountStatus,
-    #[serde(rename = "type")]
     pub(crate) kind: &'static str,
     pub(crate) currencies: Vec<String>,
-    #[serde(with = "time::serde::rfc3339")]
     pub(crate) created_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
     pub(crate) updated_at: OffsetDateTime,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) challenge: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct CreateCustomer {
-    pub(crate) chain_id: String,
-    pub(crate) external_id: String,
+impl Serialize for AccountBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        wire::Account {
+            id: self.id.clone(),
+            customer_id: self.customer_id.clone(),
+            chain_id: self.chain_id.clone(),
+            status: wire::AccountStatus::from(self.status.as_str().to_owned()),
+            kind: wire::AccountType::from(self.kind.to_owned()),
+            currencies: self.currencies.clone(),
+            times: times(self.created_at, self.updated_at)?,
+            challenge: self.challenge.clone(),
+        }
+        .serialize(serializer)
+    }
 }
 
+/// `POST /customers/{id}/accounts`, read strictly: the type as sent (any text, so that an
+/// unknown one is refused as `invalid_type`, not as bad JSON), unlike the wire's open
+/// [`wire::CreateAccount`].
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct CreateAccount {
@@ -91,24 +156,65 @@ pub(crate) struct CreateAccount {
     pub(crate) currencies: Vec<String>,
 }
 
-/// `POST …/challenge/sign` (field names: `chainsig_core::offblocks::sign_body`).
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct SignChallenge {
-    pub(crate) chain_id: String,
-    pub(crate) challenge: String,
-    pub(crate) signature: String,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct TokenRequest {
-    pub(crate) api_key: String,
-    pub(crate) api_secret: String,
-}
+    #[test]
+    fn every_status_is_a_known_wire_value() {
+        use CustomerStatus as C;
+        for status in [
+            C::Initiating,
+            C::Screening,
+            C::Verifying,
+            C::Active,
+            C::Inactive,
+            C::Rejected,
+        ] {
+            let wire = wire::CustomerStatus::from(status.as_str().to_owned());
+            assert!(
+                !matches!(wire, wire::CustomerStatus::Unknown(_)),
+                "{status:?}"
+            );
+        }
+        use AccountStatus as A;
+        for status in [
+            A::Initiating,
+            A::Pending,
+            A::Active,
+            A::Inactive,
+            A::Closed,
+            A::Failed,
+        ] {
+            let wire = wire::AccountStatus::from(status.as_str().to_owned());
+            assert!(
+                !matches!(wire, wire::AccountStatus::Unknown(_)),
+                "{status:?}"
+            );
+        }
+    }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct RegisterSigningKey {
-    pub(crate) public_key: String,
+    #[test]
+    fn a_record_serializes_as_the_wire_model_reads_it() {
+        let at = OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap();
+        let body = AccountBody {
+            id: "a1".into(),
+            customer_id: "c1".into(),
+            chain_id: None,
+            status: AccountStatus::Pending,
+            kind: wire::rules::CARD_ACCOUNT,
+            currencies: vec!["EUR".into()],
+            created_at: at,
+            updated_at: at,
+            challenge: Some("q".into()),
+        };
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(json["createdAt"], "2023-11-14T22:13:20Z");
+        assert_eq!(json["status"], "pending");
+        assert_eq!(json["type"], "card_account");
+        assert!(json.get("chainId").is_none());
+        let back: wire::Account = serde_json::from_value(json).unwrap();
+        assert_eq!(back.status, wire::AccountStatus::Pending);
+        assert_eq!(back.challenge.as_deref(), Some("q"));
+    }
 }

@@ -11,7 +11,8 @@ use axum::Json;
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use chainsig_core::offblocks::LIST_ITEMS_FIELD;
+use chainsig_offblocks::codes;
+use chainsig_offblocks::fields::LIST_ITEMS as LIST_ITEMS_FIELD;
 use serde::Serialize;
 use serde_json::json;
 
@@ -53,14 +54,14 @@ impl<S: Send + Sync> FromRequestParts<S> for PageQuery {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let Query(mut query) = Query::<HashMap<String, String>>::from_request_parts(parts, state)
             .await
-            .map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
+            .map_err(|e| ApiError::bad_request(codes::INVALID_QUERY, e.body_text()))?;
         let limit = match query.remove("limit") {
             None => None,
             Some(text) => match text.parse::<usize>() {
                 Ok(n) if (1..=MAX_LIMIT).contains(&n) => Some(n),
                 _ => {
                     return Err(ApiError::bad_request(
-                        "invalid_limit",
+                        codes::INVALID_LIMIT,
                         format!("limit must be a whole number from 1 to {MAX_LIMIT}"),
                     ));
                 }
@@ -88,7 +89,7 @@ pub(crate) fn page<T: Serialize + Listed>(
                 .position(|item| item.list_id() == cursor)
                 .ok_or_else(|| {
                     ApiError::bad_request(
-                        "invalid_cursor",
+                        codes::INVALID_CURSOR,
                         "cursor is not one this list gave (take it from nextCursor)",
                     )
                 })?

@@ -10,7 +10,8 @@ use axum::http::StatusCode;
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post, put};
-use chainsig_core::offblocks::API_PREFIX;
+use chainsig_offblocks::codes;
+use chainsig_offblocks::paths::{self, API_PREFIX, route};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -217,62 +218,53 @@ fn v1(path: &str) -> String {
 fn router(app: Arc<App>) -> Router {
     let business = Router::new()
         .route(
-            &v1("/customers"),
+            &v1(paths::CUSTOMERS),
             post(h::create_customer).get(h::list_customers),
         )
-        .route(&v1("/customers/{id}"), get(h::get_customer))
+        .route(&v1(route::CUSTOMER), get(h::get_customer))
         .route(
-            &v1("/customers/{id}/deactivate"),
+            &v1(route::CUSTOMER_DEACTIVATE),
             patch(h::deactivate_customer),
         )
-        .route(&v1("/customers/{id}/challenge"), get(h::customer_challenge))
+        .route(&v1(route::CUSTOMER_CHALLENGE), get(h::customer_challenge))
         .route(
-            &v1("/customers/{id}/challenge/sign"),
+            &v1(route::CUSTOMER_CHALLENGE_SIGN),
             post(h::sign_customer_challenge),
         )
         .route(
-            &v1("/customers/{id}/accounts"),
+            &v1(route::CUSTOMER_ACCOUNTS),
             post(h::create_account).get(h::list_customer_accounts),
         )
-        .route(&v1("/accounts"), get(h::list_accounts))
+        .route(&v1(paths::ACCOUNTS), get(h::list_accounts))
         .route(
-            &v1("/accounts/{id}"),
+            &v1(route::ACCOUNT),
             get(h::get_account).delete(h::close_account),
         )
-        .route(&v1("/accounts/{id}/challenge"), get(h::account_challenge))
+        .route(&v1(route::ACCOUNT_CHALLENGE), get(h::account_challenge))
         .route(
-            &v1("/accounts/{id}/challenge/sign"),
+            &v1(route::ACCOUNT_CHALLENGE_SIGN),
             post(h::sign_account_challenge),
         )
-        .route(
-            &v1("/accounts/{id}/deactivate"),
-            patch(h::deactivate_account),
-        )
-        .route(&v1("/accounts/{id}/activate"), patch(h::activate_account))
-        .route(&v1("/webhooks"), put(put_webhook))
-        .route(
-            &v1("/simulator/customers/{id}/verify"),
-            patch(h::simulator_verify),
-        )
-        .route(
-            &v1("/simulator/customers/{id}/reject"),
-            patch(h::simulator_reject),
-        )
+        .route(&v1(route::ACCOUNT_DEACTIVATE), patch(h::deactivate_account))
+        .route(&v1(route::ACCOUNT_ACTIVATE), patch(h::activate_account))
+        .route(&v1(paths::WEBHOOKS), put(put_webhook))
+        .route(&v1(route::SIMULATOR_VERIFY), patch(h::simulator_verify))
+        .route(&v1(route::SIMULATOR_REJECT), patch(h::simulator_reject))
         // Layers run outermost last-added: authenticate, then idempotency, then the handler.
         .route_layer(from_fn_with_state(app.clone(), idempotency))
         .route_layer(from_fn_with_state(app.clone(), authenticate));
     let signing = Router::new()
         .route(
-            &v1("/auth/signing"),
+            &v1(paths::SIGNING_KEY),
             put(h::register_signing_key).delete(h::remove_signing_key),
         )
         .route(
-            &v1("/auth/credentials"),
+            &v1(paths::CREDENTIALS),
             put(h::rotate_credentials).delete(h::revoke_credentials),
         )
         .route_layer(from_fn_with_state(app.clone(), require_token));
     Router::new()
-        .route(&v1("/auth/token"), post(h::token))
+        .route(&v1(paths::TOKEN), post(h::token))
         .merge(signing)
         .merge(business)
         // After every route, so that it reaches all of them.
@@ -299,7 +291,7 @@ async fn limit_body(State(app): State<Arc<App>>, request: Request, next: Next) -
             Counters::bump(&app.counters.rejected_requests);
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
+                codes::BODY_TOO_LARGE,
                 format!(
                     "the request body is over the {}-byte limit",
                     app.config.body_limit

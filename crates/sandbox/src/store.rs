@@ -10,10 +10,11 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use chainsig_core::offblocks::{CARD_ACCOUNT, SIWE_STATEMENT};
 use chainsig_core::{
     AccountId, ChallengeSignature, ChallengeVerifier, RegistryError, SiwxMessage, format_siwx_time,
 };
+use chainsig_offblocks::codes;
+use chainsig_offblocks::rules::{CARD_ACCOUNT, SIWE_STATEMENT};
 use rand::Rng;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -113,11 +114,11 @@ pub(crate) struct Store {
 
 fn parse_id(id: &str, what: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(id)
-        .map_err(|_| ApiError::bad_request("invalid_id", format!("{what} id must be a UUID")))
+        .map_err(|_| ApiError::bad_request(codes::INVALID_ID, format!("{what} id must be a UUID")))
 }
 
 fn invalid_state(message: impl Into<String>) -> ApiError {
-    ApiError::conflict("invalid_state", message)
+    ApiError::conflict(codes::INVALID_STATE, message)
 }
 
 impl Customer {
@@ -353,14 +354,14 @@ fn check_submission(
     };
     let signer = registry().parse_account(submitted_chain_id).map_err(|e| {
         Refusal::judged(
-            ApiError::bad_request("invalid_chain_id", format!("chainId: {e}")),
+            ApiError::bad_request(codes::INVALID_CHAIN_ID, format!("chainId: {e}")),
             false,
         )
     })?;
     if !signer.same_address(owner) {
         return Err(Refusal::judged(
             ApiError::bad_request(
-                "wrong_signer",
+                codes::WRONG_SIGNER,
                 format!("the challenge must be signed by the owner {owner}, not {signer}"),
             ),
             false,
@@ -369,7 +370,7 @@ fn check_submission(
     if issued.base64 != submitted_challenge {
         return Err(Refusal::judged(
             ApiError::bad_request(
-                "stale_challenge",
+                codes::STALE_CHALLENGE,
                 "this challenge is not the current one: it was invalidated by a newer one; fetch it with GET …/challenge",
             ),
             false,
@@ -379,7 +380,7 @@ fn check_submission(
         *current = Some(regenerate());
         return Err(Refusal::judged(
             ApiError::bad_request(
-                "challenge_expired",
+                codes::CHALLENGE_EXPIRED,
                 "the challenge has expired; a new one was issued: fetch it with GET …/challenge",
             ),
             true,
@@ -395,7 +396,7 @@ fn check_submission(
             *current = Some(regenerate());
             Err(Refusal::judged(
                 ApiError::bad_request(
-                    "challenge_signature_invalid",
+                    codes::CHALLENGE_SIGNATURE_INVALID,
                     format!(
                         "the signature does not verify ({reason}); a new challenge was issued: fetch it with GET …/challenge"
                     ),
@@ -450,20 +451,20 @@ impl Store {
     ) -> Result<CustomerBody, ApiError> {
         let owner = registry().parse_account(chain_id).map_err(|e| match e {
             RegistryError::UnknownNamespace { .. } => {
-                ApiError::bad_request("unsupported_chain", format!("chainId: {e}"))
+                ApiError::bad_request(codes::UNSUPPORTED_CHAIN, format!("chainId: {e}"))
             }
-            e => ApiError::bad_request("invalid_chain_id", format!("chainId: {e}")),
+            e => ApiError::bad_request(codes::INVALID_CHAIN_ID, format!("chainId: {e}")),
         })?;
         if external_id.is_empty() || external_id.len() > 256 {
             return Err(ApiError::bad_request(
-                "invalid_external_id",
+                codes::INVALID_EXTERNAL_ID,
                 "externalId must be 1 to 256 characters",
             ));
         }
         let index_key = (owner.to_string(), external_id.to_owned());
         if self.customer_index.contains_key(&index_key) {
             return Err(ApiError::conflict(
-                "customer_already_exists",
+                codes::CUSTOMER_ALREADY_EXISTS,
                 "Customer already exists",
             ));
         }
@@ -641,7 +642,7 @@ impl Store {
     ) -> Result<AccountBody, ApiError> {
         if kind != CARD_ACCOUNT {
             return Err(ApiError::bad_request(
-                "invalid_type",
+                codes::INVALID_TYPE,
                 format!("type must be `{CARD_ACCOUNT}`"),
             ));
         }
@@ -649,13 +650,13 @@ impl Store {
             [one] if SUPPORTED_CURRENCIES.contains(&one.as_str()) => {}
             [_] => {
                 return Err(ApiError::bad_request(
-                    "unsupported_currency",
+                    codes::UNSUPPORTED_CURRENCY,
                     format!("supported currencies: {}", SUPPORTED_CURRENCIES.join(", ")),
                 ));
             }
             _ => {
                 return Err(ApiError::bad_request(
-                    "invalid_currencies",
+                    codes::INVALID_CURRENCIES,
                     "exactly one currency is supported",
                 ));
             }

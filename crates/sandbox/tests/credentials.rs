@@ -5,7 +5,7 @@
 mod support;
 
 use chainsig_core::ChallengeSigner as _;
-use chainsig_core::offblocks::paths;
+use chainsig_offblocks::paths;
 use serde_json::json;
 use support::Env;
 

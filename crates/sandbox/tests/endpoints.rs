@@ -5,9 +5,10 @@ mod support;
 
 use std::time::Duration;
 
-use chainsig_core::offblocks::{SIWE_STATEMENT, paths};
 use chainsig_core::{AccountId, ChainId, ChallengeSigner, SiwxMessage};
 use chainsig_httpsig::P384SigningKey;
+use chainsig_offblocks::paths;
+use chainsig_offblocks::rules::SIWE_STATEMENT;
 use chainsig_solana::LocalSolanaSigner;
 use http::Method;
 use serde_json::json;

@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use chainsig_core::ChallengeSigner;
-use chainsig_core::offblocks::paths;
+use chainsig_offblocks::paths;
 use chainsig_sandbox::{CounterSnapshot, FaultConfig, FaultKind};
 use http::Method;
 use serde_json::json;

@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use chainsig_core::offblocks::paths;
 use chainsig_core::{ChallengeSigner, SiwxMessage};
 use chainsig_evm::LocalEvmSigner;
+use chainsig_offblocks::paths;
 use chainsig_tron::{LocalTronSigner, TronNetwork};
 use serde_json::json;
 use support::{Env, decode, sign_request};

@@ -46,7 +46,7 @@ impl Default for FlowOptions {
             max_sign_attempts: 3,
             poll_interval: Duration::from_millis(250),
             poll_deadline: Duration::from_secs(120),
-            siwe_max_age: Duration::from_secs(chainsig_core::offblocks::CHALLENGE_TTL_SECS),
+            siwe_max_age: Duration::from_secs(chainsig_offblocks::rules::CHALLENGE_TTL_SECS),
             clock_skew: Duration::from_secs(60),
             events: None,
             policy: None,

@@ -63,7 +63,7 @@ fn is_rejection(error: &ApiError) -> bool {
         error.status,
         StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::GONE
     ) && !error.is_request_authentication()
-        && !error.has_code("idempotency_key_reused")
+        && !error.has_code(chainsig_offblocks::codes::IDEMPOTENCY_KEY_REUSED)
 }
 
 /// Whether an error answer means "nothing waits for a signature any more" (someone, maybe an

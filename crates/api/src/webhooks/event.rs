@@ -1,6 +1,8 @@
 //! Webhook events: the record the event is about, parsed into the client's models where it
 //! fits, and the whole JSON kept.
 
+use chainsig_offblocks::fields;
+use chainsig_offblocks::webhooks::{EVENT_ID_FIELD, WEBHOOK_TYPE_FIELD};
 use serde_json::Value;
 
 use super::error::WebhookError;
@@ -56,7 +58,7 @@ impl WebhookEvent {
 
     /// The `id` of the record the event is about, if it has one.
     pub fn subject_id(&self) -> Option<&str> {
-        self.raw.get("id").and_then(Value::as_str)
+        self.raw.get(fields::ID).and_then(Value::as_str)
     }
 
     /// The event as one line of JSON, made safe to print ([`sanitize_server_text`]: JSON
@@ -89,7 +91,7 @@ pub fn parse(body: &[u8]) -> Result<WebhookEvent, WebhookError> {
     let fields = raw
         .as_object()
         .ok_or_else(|| WebhookError::Malformed("not a JSON object".to_owned()))?;
-    let event_id = match fields.get("eventId") {
+    let event_id = match fields.get(EVENT_ID_FIELD) {
         Some(Value::String(id)) if !id.is_empty() && id.len() <= MAX_EVENT_ID_LEN => id.clone(),
         Some(Value::String(_)) => {
             return Err(WebhookError::Malformed(format!(
@@ -98,7 +100,7 @@ pub fn parse(body: &[u8]) -> Result<WebhookEvent, WebhookError> {
         }
         _ => return Err(WebhookError::Malformed("no string `eventId`".to_owned())),
     };
-    let webhook_type = match fields.get("webhookType") {
+    let webhook_type = match fields.get(WEBHOOK_TYPE_FIELD) {
         Some(Value::String(t)) => WebhookType::from(t.clone()),
         _ => {
             return Err(WebhookError::Malformed(

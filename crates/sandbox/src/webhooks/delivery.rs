@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use chainsig_offblocks::webhooks::{EVENT_ID_FIELD, WEBHOOK_TYPE_FIELD};
 use reqwest::Url;
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -92,8 +93,8 @@ async fn dispatch(
         let mut event = change.body;
         if let Some(fields) = event.as_object_mut() {
             fields.remove("challenge");
-            fields.insert("eventId".to_owned(), event_id.to_string().into());
-            fields.insert("webhookType".to_owned(), webhook_type.into());
+            fields.insert(EVENT_ID_FIELD.to_owned(), event_id.to_string().into());
+            fields.insert(WEBHOOK_TYPE_FIELD.to_owned(), webhook_type.into());
         }
         let body = match serde_json::to_vec(&event) {
             Ok(body) => Bytes::from(body),

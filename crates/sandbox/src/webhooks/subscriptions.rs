@@ -9,6 +9,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use chainsig_offblocks::{WebhookType, codes};
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -20,11 +21,11 @@ use crate::server::App;
 
 /// The event types OffBlocks documents (1.12). All are accepted; the sandbox emits the first two.
 pub(crate) const KNOWN_TYPES: &[&str] = &[
-    "customer.updated",
-    "account.updated",
-    "card.updated",
-    "authorisation.updated",
-    "transaction.updated",
+    WebhookType::CUSTOMER_UPDATED,
+    WebhookType::ACCOUNT_UPDATED,
+    WebhookType::CARD_UPDATED,
+    WebhookType::AUTHORISATION_UPDATED,
+    WebhookType::TRANSACTION_UPDATED,
 ];
 
 /// Longest callback URL accepted.
@@ -126,7 +127,7 @@ fn is_loopback(url: &Url) -> bool {
 pub(super) fn check_callback_url(text: &str, allow_any_host: bool) -> Result<Url, ApiError> {
     let invalid = |why: &str| {
         ApiError::bad_request(
-            "invalid_callback_url",
+            codes::INVALID_CALLBACK_URL,
             format!(
                 "callbackUrl {why}: expected an absolute http(s) URL such as http://127.0.0.1:9000/hooks"
             ),
@@ -147,7 +148,7 @@ pub(super) fn check_callback_url(text: &str, allow_any_host: bool) -> Result<Url
     }
     if !allow_any_host && !is_loopback(&url) {
         return Err(ApiError::bad_request(
-            "callback_url_not_loopback",
+            codes::CALLBACK_URL_NOT_LOOPBACK,
             "this sandbox only delivers webhooks to loopback addresses (127.0.0.1, ::1, localhost); \
              start it with webhooks.allow_any_host to call other hosts",
         ));
@@ -159,7 +160,7 @@ pub(super) fn check_callback_url(text: &str, allow_any_host: bool) -> Result<Url
 pub(super) fn check_types(types: Vec<String>) -> Result<Vec<String>, ApiError> {
     if types.is_empty() {
         return Err(ApiError::bad_request(
-            "invalid_webhook_types",
+            codes::INVALID_WEBHOOK_TYPES,
             format!(
                 "types must name at least one of: {}",
                 KNOWN_TYPES.join(", ")
@@ -171,7 +172,7 @@ pub(super) fn check_types(types: Vec<String>) -> Result<Vec<String>, ApiError> {
         if !KNOWN_TYPES.contains(&t.as_str()) {
             let shown: String = t.chars().take(64).filter(|c| !c.is_control()).collect();
             return Err(ApiError::bad_request(
-                "invalid_webhook_types",
+                codes::INVALID_WEBHOOK_TYPES,
                 format!(
                     "unknown webhook type `{shown}`: expected one of {}",
                     KNOWN_TYPES.join(", ")
@@ -197,7 +198,7 @@ pub(crate) async fn put_webhook(
         .as_deref()
         .map(|id| {
             Uuid::parse_str(id)
-                .map_err(|_| ApiError::bad_request("invalid_id", "webhook id must be a UUID"))
+                .map_err(|_| ApiError::bad_request(codes::INVALID_ID, "webhook id must be a UUID"))
         })
         .transpose()?;
     let webhooks = &app.webhooks;

@@ -7,10 +7,12 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use chainsig_core::offblocks::{IDEMPOTENCY_KEY_HEADER, paths, sign_body};
 use chainsig_core::{Challenge, ChallengeSigner};
 use chainsig_evm::LocalEvmSigner;
 use chainsig_httpsig::{P384SigningKey, RequestSigner, SigningProfile};
+use chainsig_offblocks::fields::sign_body;
+use chainsig_offblocks::headers::IDEMPOTENCY_KEY as IDEMPOTENCY_KEY_HEADER;
+use chainsig_offblocks::paths;
 use chainsig_sandbox::{
     Clock, CounterSnapshot, OffsetClock, Sandbox, SandboxConfig, SandboxHandle,
 };
@@ -54,9 +56,9 @@ impl Resp {
         assert!(content_type.starts_with("text/plain"), "{content_type}");
         assert_eq!(
             String::from_utf8_lossy(&self.bytes).trim_end(),
-            chainsig_core::offblocks::SIGNATURE_REFUSED_BODY
+            chainsig_offblocks::SIGNATURE_REFUSED_BODY
         );
-        let reason = self.headers[chainsig_core::offblocks::SANDBOX_REASON_HEADER]
+        let reason = self.headers[chainsig_offblocks::headers::SANDBOX_REASON]
             .to_str()
             .unwrap()
             .to_owned();
