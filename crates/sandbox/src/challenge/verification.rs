@@ -1,0 +1,169 @@
+//! Judging a submitted challenge signature: the signature through the chain registry (outside the
+//! store's lock), then the submission against the current challenge (signer, staleness, expiry).
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chainsig_core::{AccountId, ChallengeSignature, ChallengeVerifier};
+use time::OffsetDateTime;
+
+use super::issuing::{Issued, Purpose};
+use crate::chains::registry;
+use crate::error::ApiError;
+
+/// A challenge submission as the client sent it, with the signature's verdict from
+/// [`verify_submission`].
+#[derive(Debug)]
+pub(crate) struct Submission<'a> {
+    pub(crate) chain_id: &'a str,
+    pub(crate) challenge: &'a str,
+    pub(crate) verdict: Result<(), String>,
+}
+
+/// Outcome of a challenge submission, for the counters.
+pub(crate) enum SignOutcome {
+    Verified,
+    Rejected {
+        error: ApiError,
+        /// Whether a new challenge was issued in place of the refused one.
+        reissued: bool,
+    },
+}
+
+/// Why a challenge submission was refused.
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    /// The answer (400, or 409 when nothing waits for a signature).
+    pub(crate) error: ApiError,
+    /// Whether a new challenge replaced the current one.
+    pub(crate) reissued: bool,
+    /// Whether a submission was judged (and refused); `false` when nothing waited for one.
+    pub(crate) counted: bool,
+}
+
+impl Refusal {
+    fn judged(error: ApiError, reissued: bool) -> Self {
+        Self {
+            error,
+            reissued,
+            counted: true,
+        }
+    }
+
+    /// A judged refusal is an outcome (counted); an unjudged one is the request's error.
+    pub(crate) fn into_outcome(self) -> Result<SignOutcome, ApiError> {
+        if self.counted {
+            Ok(SignOutcome::Rejected {
+                error: self.error,
+                reissued: self.reissued,
+            })
+        } else {
+            Err(self.error)
+        }
+    }
+}
+
+/// Whether a submitted signature verifies: by the account `chain_id` names, over the bytes of the
+/// base64 `challenge` as submitted; `Err` holds the reason.
+///
+/// Handlers call this before they take the store's lock: it is the costliest part of the
+/// request (an EVM recovery is about 150 µs), and holding the one lock through it stalled every
+/// other request (seen as idle CPU in `chainsig bench onboard`). The verdict is only used once
+/// [`check_submission`], under the lock, has found that `chain_id` is the owner's and
+/// `challenge` the current one, so it is the verdict for the owner over the issued bytes.
+pub(crate) fn verify_submission(
+    chain_id: &str,
+    challenge: &str,
+    signature: &str,
+) -> Result<(), String> {
+    let signer = registry()
+        .parse_account(chain_id)
+        .map_err(|e| e.to_string())?;
+    let bytes = STANDARD
+        .decode(challenge)
+        .map_err(|_| "the challenge is not base64".to_owned())?;
+    let scheme = registry()
+        .get(signer.chain().namespace())
+        .map_err(|e| e.to_string())?
+        .scheme();
+    let signature =
+        ChallengeSignature::from_base64(scheme, signature).map_err(|e| e.to_string())?;
+    registry()
+        .verify(&signer, &bytes, &signature)
+        .map_err(|e| e.to_string())
+}
+
+/// Checks a submission against the `current` challenge of `owner`; on a bad signature or an
+/// expired challenge, `regenerate`'s challenge replaces it (as OffBlocks does). A submission
+/// naming another signer or an invalidated challenge is refused and leaves the current challenge
+/// in place. On success the challenge is consumed and its purpose returned.
+pub(crate) fn check_submission(
+    current: &mut Option<Issued>,
+    owner: &AccountId,
+    submission: Submission<'_>,
+    regenerate: impl FnOnce() -> Issued,
+    now: OffsetDateTime,
+) -> Result<Purpose, Refusal> {
+    let Some(issued) = current.as_ref() else {
+        return Err(Refusal {
+            error: ApiError::conflict(
+                "invalid_state",
+                "there is no challenge to sign (nothing is waiting for a signature)",
+            ),
+            reissued: false,
+            counted: false,
+        });
+    };
+    let signer = registry().parse_account(submission.chain_id).map_err(|e| {
+        Refusal::judged(
+            ApiError::bad_request("invalid_chain_id", format!("chainId: {e}")),
+            false,
+        )
+    })?;
+    if !signer.same_address(owner) {
+        return Err(Refusal::judged(
+            ApiError::bad_request(
+                "wrong_signer",
+                format!("the challenge must be signed by the owner {owner}, not {signer}"),
+            ),
+            false,
+        ));
+    }
+    if issued.base64 != submission.challenge {
+        return Err(Refusal::judged(
+            ApiError::bad_request(
+                "stale_challenge",
+                "this challenge is not the current one: it was invalidated by a newer one; fetch it with GET …/challenge",
+            ),
+            false,
+        ));
+    }
+    if now > issued.expires_at {
+        *current = Some(regenerate());
+        return Err(Refusal::judged(
+            ApiError::bad_request(
+                "challenge_expired",
+                "the challenge has expired; a new one was issued: fetch it with GET …/challenge",
+            ),
+            true,
+        ));
+    }
+    match submission.verdict {
+        Ok(()) => {
+            let purpose = issued.purpose;
+            *current = None;
+            Ok(purpose)
+        }
+        Err(reason) => {
+            *current = Some(regenerate());
+            Err(Refusal::judged(
+                ApiError::bad_request(
+                    "challenge_signature_invalid",
+                    format!(
+                        "the signature does not verify ({reason}); a new challenge was issued: fetch it with GET …/challenge"
+                    ),
+                ),
+                true,
+            ))
+        }
+    }
+}
