@@ -32,6 +32,17 @@ pub(crate) struct Issued {
     pub(crate) expires_at: OffsetDateTime,
 }
 
+impl Issued {
+    /// The text of `current` for a record's body: shown only when `shown` (the answers that
+    /// issue it), never on reads.
+    pub(crate) fn text(current: &Option<Self>, shown: bool) -> Option<String> {
+        current
+            .as_ref()
+            .filter(|_| shown)
+            .map(|issued| issued.base64.clone())
+    }
+}
+
 /// Lifetimes and delays the rules need.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Timings {
@@ -55,7 +66,16 @@ pub(crate) struct Issuer<'a> {
     pub(crate) now: OffsetDateTime,
 }
 
-impl Issuer<'_> {
+impl<'a> Issuer<'a> {
+    /// An issuer naming `origin`, with `timings`' lifetime, at `now`.
+    pub(crate) fn new(origin: &'a Origin, timings: &'a Timings, now: OffsetDateTime) -> Self {
+        Self {
+            origin,
+            timings,
+            now,
+        }
+    }
+
     /// A fresh challenge for `purpose`, to be signed by `owner`.
     pub(crate) fn issue(&self, purpose: Purpose, owner: &AccountId) -> Issued {
         let text = match purpose {

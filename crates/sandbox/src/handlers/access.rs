@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use chainsig_core::offblocks::SIGNING_KEY_ID_FIELD;
 use serde_json::json;
 
-use super::{Result, one_field};
+use super::shared::{Result, one_field};
 use crate::auth::{Credentials, decode_public_key};
 use crate::body::{ApiJson, RawBody};
 use crate::error::ApiError;

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chainsig_core::offblocks::CHALLENGE_FIELD;
 
-use super::{Id, Result, one_field};
+use super::shared::{Id, Result, one_field};
 use crate::body::ApiJson;
 use crate::challenge::{SignOutcome, Submission, verify_submission};
 use crate::counters::Counters;

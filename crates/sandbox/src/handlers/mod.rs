@@ -1,17 +1,13 @@
-//! The endpoints (`offblocks-api.md` 1.7 rows 1-22): the extractors and answers they share, and
-//! the unknown-route answers; one module per concept below.
+//! The endpoints (`offblocks-api.md` 1.7 rows 1-22), one module per concept, and the answers to
+//! unknown routes and methods.
 
 mod access;
 mod challenges;
 mod records;
+mod shared;
 mod webhooks;
 
-use axum::Json;
-use axum::extract::{FromRequestParts, Path};
 use axum::http::StatusCode;
-use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
-use serde::{Serialize, Serializer};
 
 use crate::error::ApiError;
 
@@ -24,28 +20,8 @@ pub(crate) use records::{
     deactivate_customer, get_account, get_customer, list_accounts, list_customer_accounts,
     list_customers, simulator_reject, simulator_verify,
 };
+pub(crate) use shared::Id;
 pub(crate) use webhooks::put_webhook;
-
-/// A handler's answer.
-type Result<T> = std::result::Result<T, ApiError>;
-
-/// The `{id}` path segment. Axum's own `Path` rejection (e.g. a percent-encoded segment that is
-/// not UTF-8) is plain text; this answers it with the JSON error shape (found by cargo fuzz).
-pub(crate) struct Id(pub(crate) String);
-
-impl<S: Send + Sync> FromRequestParts<S> for Id {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &S,
-    ) -> std::result::Result<Self, ApiError> {
-        Path::<String>::from_request_parts(parts, state)
-            .await
-            .map(|Path(id)| Id(id))
-            .map_err(|e| ApiError::bad_request("invalid_path", e.body_text()))
-    }
-}
 
 /// Unknown paths.
 pub(crate) async fn not_found() -> ApiError {
@@ -59,19 +35,4 @@ pub(crate) async fn method_not_allowed() -> ApiError {
         "method_not_allowed",
         "this endpoint does not take that method",
     )
-}
-
-/// A JSON object of one string field (`{"challenge": "…"}`, `{"keyId": "…"}`), serialized
-/// straight from the borrowed text: no `serde_json::Value` is built.
-struct OneField<'a>(&'static str, &'a str);
-
-impl Serialize for OneField<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        serializer.collect_map(std::iter::once((self.0, self.1)))
-    }
-}
-
-/// `200` with `{name: value}`.
-fn one_field(name: &'static str, value: &str) -> Response {
-    Json(OneField(name, value)).into_response()
 }

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::{Id, Result};
+use super::shared::{Id, Result};
 use crate::body::ApiJson;
 use crate::counters::Counters;
 use crate::models::{CreateAccount, CreateCustomer};

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
-use super::Result;
+use super::shared::Result;
 use crate::body::ApiJson;
 use crate::state::App;
 use crate::webhooks::PutWebhook;

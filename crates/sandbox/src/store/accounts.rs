@@ -40,19 +40,16 @@ impl Record for Account {
         self.id
     }
 
-    fn refresh(&mut self, now: OffsetDateTime) -> bool {
-        let due =
-            self.status == AccountStatus::Pending && self.deployed_at.is_some_and(|t| now >= t);
-        if due {
-            self.status = AccountStatus::Active;
-            self.chain_id = Some(smart_account_address(&self.owner, self.id));
-            self.updated_at = now;
-        }
-        due
+    fn due_at(&self) -> Option<OffsetDateTime> {
+        self.deployed_at
+            .filter(|_| self.status == AccountStatus::Pending)
     }
 
-    fn waits(&self) -> bool {
-        self.status == AccountStatus::Pending
+    /// The smart account is deployed: the account is active at its address.
+    fn advance(&mut self, now: OffsetDateTime) {
+        self.status = AccountStatus::Active;
+        self.chain_id = Some(smart_account_address(&self.owner, self.id));
+        self.updated_at = now;
     }
 
     fn body(&self, with_challenge: bool) -> AccountBody {
@@ -65,11 +62,7 @@ impl Record for Account {
             currencies: self.currencies.clone(),
             created_at: self.created_at,
             updated_at: self.updated_at,
-            challenge: if with_challenge {
-                self.challenge.as_ref().map(|c| c.base64.clone())
-            } else {
-                None
-            },
+            challenge: Issued::text(&self.challenge, with_challenge),
         }
     }
 }
@@ -106,11 +99,7 @@ impl Store {
         check_request(kind, &currencies)?;
         let (customer_id, owner, active) = self.customer_owner(customer_id, now)?;
         let id = Uuid::new_v4();
-        let issuer = Issuer {
-            origin: &self.origin,
-            timings: &self.timings,
-            now,
-        };
+        let issuer = Issuer::new(&self.origin, &self.timings, now);
         let challenge = active.then(|| issuer.issue(Purpose::AccountCreation, &owner));
         let account = Account {
             id,
@@ -199,11 +188,7 @@ impl Store {
         id: &str,
         now: OffsetDateTime,
     ) -> Result<AccountBody, ApiError> {
-        let issuer = Issuer {
-            origin: &self.origin,
-            timings: &self.timings,
-            now,
-        };
+        let issuer = Issuer::new(&self.origin, &self.timings, now);
         let account = lookup(&mut self.accounts, &self.changes, id, now)?;
         if !matches!(
             account.status,

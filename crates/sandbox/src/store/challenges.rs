@@ -145,11 +145,7 @@ impl Store {
         id: &str,
         now: OffsetDateTime,
     ) -> Result<String, ApiError> {
-        let issuer = Issuer {
-            origin: &self.origin,
-            timings: &self.timings,
-            now,
-        };
+        let issuer = Issuer::new(&self.origin, &self.timings, now);
         match subject {
             Subject::Customer => fetch(&mut self.customers, &self.changes, id, issuer),
             Subject::Account => fetch(&mut self.accounts, &self.changes, id, issuer),
@@ -173,11 +169,7 @@ impl Store {
             timings,
             ..
         } = self;
-        let issuer = Issuer {
-            origin,
-            timings,
-            now,
-        };
+        let issuer = Issuer::new(origin, timings, now);
         match subject {
             Subject::Customer => sign(customers, changes, scheduled, id, submission, issuer),
             Subject::Account => sign(accounts, changes, scheduled, id, submission, issuer),

@@ -37,18 +37,15 @@ impl Record for Customer {
         self.id
     }
 
-    fn refresh(&mut self, now: OffsetDateTime) -> bool {
-        let due = self.status == CustomerStatus::Screening
-            && self.screening_until.is_some_and(|t| now >= t);
-        if due {
-            self.status = CustomerStatus::Verifying;
-            self.updated_at = now;
-        }
-        due
+    fn due_at(&self) -> Option<OffsetDateTime> {
+        self.screening_until
+            .filter(|_| self.status == CustomerStatus::Screening)
     }
 
-    fn waits(&self) -> bool {
-        self.status == CustomerStatus::Screening
+    /// Screening ends: the KYC decision is awaited.
+    fn advance(&mut self, now: OffsetDateTime) {
+        self.status = CustomerStatus::Verifying;
+        self.updated_at = now;
     }
 
     fn body(&self, with_challenge: bool) -> CustomerBody {
@@ -59,11 +56,7 @@ impl Record for Customer {
             status: self.status,
             created_at: self.created_at,
             updated_at: self.updated_at,
-            challenge: if with_challenge {
-                self.challenge.as_ref().map(|c| c.base64.clone())
-            } else {
-                None
-            },
+            challenge: Issued::text(&self.challenge, with_challenge),
         }
     }
 }
@@ -98,11 +91,7 @@ impl Store {
             &CUSTOMER_ID_NAMESPACE,
             format!("{}|{external_id}", index_key.0).as_bytes(),
         );
-        let issuer = Issuer {
-            origin: &self.origin,
-            timings: &self.timings,
-            now,
-        };
+        let issuer = Issuer::new(&self.origin, &self.timings, now);
         let challenge = issuer.issue(Purpose::Ownership, &owner);
         let customer = Customer {
             id,

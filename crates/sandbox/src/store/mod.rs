@@ -58,12 +58,21 @@ pub(super) trait Record {
     type Body: Serialize;
 
     fn id(&self) -> Uuid;
-    /// Applies a due time-driven transition; whether the status changed.
-    fn refresh(&mut self, now: OffsetDateTime) -> bool;
-    /// Whether it still waits for a time-driven transition.
-    fn waits(&self) -> bool;
+    /// When its time-driven transition is due, while it waits for one.
+    fn due_at(&self) -> Option<OffsetDateTime>;
+    /// Applies its time-driven transition, at `now`.
+    fn advance(&mut self, now: OffsetDateTime);
     /// Its body; with its current challenge when `with_challenge`.
     fn body(&self, with_challenge: bool) -> Self::Body;
+
+    /// Applies its time-driven transition if it is due; whether the status changed.
+    fn refresh(&mut self, now: OffsetDateTime) -> bool {
+        let due = self.due_at().is_some_and(|at| now >= at);
+        if due {
+            self.advance(now);
+        }
+        due
+    }
 
     /// Reports its new status.
     fn changed(&self, changes: &ChangeSink) {
@@ -170,7 +179,7 @@ impl Store {
                 if record.refresh(now) {
                     record.changed(changes);
                 }
-                record.waits()
+                record.due_at().is_some()
             })
         }
         scheduled.retain(|(kind, id)| match kind {
