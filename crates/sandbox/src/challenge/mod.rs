@@ -5,4 +5,4 @@ mod issuing;
 mod verification;
 
 pub(crate) use issuing::{Issued, Issuer, Origin, Purpose, Timings};
-pub(crate) use verification::{SignOutcome, Submission, check_submission, verify_submission};
+pub(crate) use verification::{SignOutcome, Submission, check_submission};

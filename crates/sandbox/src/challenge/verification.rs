@@ -1,22 +1,26 @@
-//! Judging a submitted challenge signature: the signature through the chain registry (outside the
-//! store's lock), then the submission against the current challenge (signer, staleness, expiry).
+//! Judging a submitted challenge signature: the signer and the signature through the chain
+//! registry (outside the store's lock), then the submission against the current challenge (signer,
+//! staleness, expiry).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use chainsig_core::{AccountId, ChallengeSignature, ChallengeVerifier};
+use chainsig_core::{AccountId, ChallengeSignature, ChallengeVerifier, RegistryError};
 use time::OffsetDateTime;
 
 use super::issuing::{Issued, Purpose};
 use crate::chains::registry;
 use crate::error::ApiError;
 
-/// A challenge submission as the client sent it, with the signature's verdict from
-/// [`verify_submission`].
+/// A challenge submission, judged as far as it can be without the record: the signer its
+/// `chainId` names and whether the signature verifies over the submitted challenge.
 #[derive(Debug)]
 pub(crate) struct Submission<'a> {
-    pub(crate) chain_id: &'a str,
-    pub(crate) challenge: &'a str,
-    pub(crate) verdict: Result<(), String>,
+    /// The signer `chainId` names, or why it names none.
+    signer: Result<AccountId, RegistryError>,
+    /// The base64 challenge as submitted.
+    challenge: &'a str,
+    /// Whether `signature` verifies by `signer` over `challenge`'s bytes; `Err` holds the reason.
+    verdict: Result<(), String>,
 }
 
 /// Outcome of a challenge submission, for the counters.
@@ -62,22 +66,32 @@ impl Refusal {
     }
 }
 
-/// Whether a submitted signature verifies: by the account `chain_id` names, over the bytes of the
-/// base64 `challenge` as submitted; `Err` holds the reason.
-///
-/// Handlers call this before they take the store's lock: it is the costliest part of the
-/// request (an EVM recovery is about 150 µs), and holding the one lock through it stalled every
-/// other request (seen as idle CPU in `chainsig bench onboard`). The verdict is only used once
-/// [`check_submission`], under the lock, has found that `chain_id` is the owner's and
-/// `challenge` the current one, so it is the verdict for the owner over the issued bytes.
-pub(crate) fn verify_submission(
-    chain_id: &str,
-    challenge: &str,
-    signature: &str,
-) -> Result<(), String> {
-    let signer = registry()
-        .parse_account(chain_id)
-        .map_err(|e| e.to_string())?;
+impl<'a> Submission<'a> {
+    /// Judges a submission's signature: by the account `chain_id` names, over the bytes of the
+    /// base64 `challenge` as submitted.
+    ///
+    /// Handlers call this before they take the store's lock: it is the costliest part of the
+    /// request (an EVM recovery is about 150 µs), and holding the one lock through it stalled
+    /// every other request (seen as idle CPU in `chainsig bench onboard`). The verdict is only
+    /// used once [`check_submission`], under the lock, has found that the signer is the owner
+    /// and `challenge` the current one, so it is the verdict for the owner over the issued bytes.
+    pub(crate) fn judge(chain_id: &str, challenge: &'a str, signature: &str) -> Self {
+        let signer = registry().parse_account(chain_id);
+        let verdict = match &signer {
+            Ok(signer) => verify(signer, challenge, signature),
+            Err(e) => Err(e.to_string()),
+        };
+        Self {
+            signer,
+            challenge,
+            verdict,
+        }
+    }
+}
+
+/// Whether `signature` (base64, in the signer's chain's scheme) verifies by `signer` over the
+/// bytes of the base64 `challenge`; `Err` holds the reason.
+fn verify(signer: &AccountId, challenge: &str, signature: &str) -> Result<(), String> {
     let bytes = STANDARD
         .decode(challenge)
         .map_err(|_| "the challenge is not base64".to_owned())?;
@@ -88,7 +102,7 @@ pub(crate) fn verify_submission(
     let signature =
         ChallengeSignature::from_base64(scheme, signature).map_err(|e| e.to_string())?;
     registry()
-        .verify(&signer, &bytes, &signature)
+        .verify(signer, &bytes, &signature)
         .map_err(|e| e.to_string())
 }
 
@@ -113,7 +127,7 @@ pub(crate) fn check_submission(
             counted: false,
         });
     };
-    let signer = registry().parse_account(submission.chain_id).map_err(|e| {
+    let signer = submission.signer.map_err(|e| {
         Refusal::judged(
             ApiError::bad_request("invalid_chain_id", format!("chainId: {e}")),
             false,

@@ -10,7 +10,7 @@ use chainsig_core::offblocks::CHALLENGE_FIELD;
 
 use super::shared::{Id, Result, one_field};
 use crate::body::ApiJson;
-use crate::challenge::{SignOutcome, Submission, verify_submission};
+use crate::challenge::{SignOutcome, Submission};
 use crate::counters::Counters;
 use crate::models::SignChallenge;
 use crate::state::App;
@@ -36,13 +36,8 @@ pub(crate) async fn sign_challenge(
     ApiJson(request): ApiJson<SignChallenge>,
     subject: Subject,
 ) -> Result<Response> {
-    // Before the store's lock: see `verify_submission`.
-    let verdict = verify_submission(&request.chain_id, &request.challenge, &request.signature);
-    let submission = Submission {
-        chain_id: &request.chain_id,
-        challenge: &request.challenge,
-        verdict,
-    };
+    // Before the store's lock: see `Submission::judge`.
+    let submission = Submission::judge(&request.chain_id, &request.challenge, &request.signature);
     let now = app.clock.now();
     let outcome = app.store().sign_challenge(subject, &id, submission, now)?;
     match outcome {
