@@ -33,8 +33,12 @@ pub(crate) async fn list_customers(
     State(app): State<Arc<App>>,
     query: PageQuery,
 ) -> Result<Response> {
-    let items = app.store().list_customers(app.clock.now());
-    page(items, &query, app.config.list_page_size)
+    let size = app.config.list_page_size;
+    let now = app.clock.now();
+    let (items, more) = app
+        .store()
+        .list_customers(&|ids| query.window(ids, size), now)?;
+    Ok(page(&items, more))
 }
 
 /// `GET /customers/{id}`.
@@ -73,8 +77,12 @@ pub(crate) async fn list_customer_accounts(
     Id(id): Id,
     query: PageQuery,
 ) -> Result<Response> {
-    let items = app.store().list_accounts(Some(&id), app.clock.now())?;
-    page(items, &query, app.config.list_page_size)
+    let size = app.config.list_page_size;
+    let now = app.clock.now();
+    let (items, more) =
+        app.store()
+            .list_accounts(Some(&id), &|ids| query.window(ids, size), now)?;
+    Ok(page(&items, more))
 }
 
 /// `GET /accounts`, a page at a time.
@@ -82,8 +90,12 @@ pub(crate) async fn list_accounts(
     State(app): State<Arc<App>>,
     query: PageQuery,
 ) -> Result<Response> {
-    let items = app.store().list_accounts(None, app.clock.now())?;
-    page(items, &query, app.config.list_page_size)
+    let size = app.config.list_page_size;
+    let now = app.clock.now();
+    let (items, more) = app
+        .store()
+        .list_accounts(None, &|ids| query.window(ids, size), now)?;
+    Ok(page(&items, more))
 }
 
 /// `GET /accounts/{id}`.

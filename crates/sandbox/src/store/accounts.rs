@@ -6,7 +6,7 @@ use chainsig_core::offblocks::CARD_ACCOUNT;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{Record, Store, bodies, invalid_state, lookup, parse_id};
+use super::{Record, Select, Store, invalid_state, lookup, page_of, parse_id};
 use crate::challenge::{Issued, Issuer, Purpose};
 use crate::error::ApiError;
 use crate::models::{AccountBody, AccountStatus};
@@ -136,12 +136,13 @@ impl Store {
         Ok(lookup(&mut self.accounts, &self.changes, id, now)?.body(false))
     }
 
-    /// Every account, or a customer's.
+    /// A page of every account, or of a customer's, and whether more follow.
     pub(crate) fn list_accounts(
         &mut self,
         customer: Option<&str>,
+        select: Select<'_>,
         now: OffsetDateTime,
-    ) -> Result<Vec<AccountBody>, ApiError> {
+    ) -> Result<(Vec<AccountBody>, bool), ApiError> {
         let ids: &[Uuid] = match customer {
             Some(id) => {
                 let uuid = parse_id(id, "customer")?;
@@ -152,7 +153,7 @@ impl Store {
             }
             None => &self.account_order,
         };
-        Ok(bodies(&mut self.accounts, ids, &self.changes, now))
+        page_of(&mut self.accounts, ids, select, &self.changes, now)
     }
 
     /// `PATCH /accounts/{id}/activate` and `…/deactivate`.

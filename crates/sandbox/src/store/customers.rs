@@ -5,7 +5,7 @@ use chainsig_core::{AccountId, RegistryError};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{Record, Store, bodies, invalid_state, lookup};
+use super::{Record, Select, Store, invalid_state, lookup, page_of};
 use crate::chains::registry;
 use crate::challenge::{Issued, Issuer, Purpose};
 use crate::error::ApiError;
@@ -118,10 +118,16 @@ impl Store {
         Ok(lookup(&mut self.customers, &self.changes, id, now)?.body(false))
     }
 
-    pub(crate) fn list_customers(&mut self, now: OffsetDateTime) -> Vec<CustomerBody> {
-        bodies(
+    /// A page of every customer, and whether more follow.
+    pub(crate) fn list_customers(
+        &mut self,
+        select: Select<'_>,
+        now: OffsetDateTime,
+    ) -> Result<(Vec<CustomerBody>, bool), ApiError> {
+        page_of(
             &mut self.customers,
             &self.customer_order,
+            select,
             &self.changes,
             now,
         )

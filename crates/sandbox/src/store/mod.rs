@@ -11,6 +11,7 @@ mod challenges;
 mod customers;
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -107,13 +108,21 @@ fn lookup<'a, R: Record>(
     Ok(record)
 }
 
-/// The bodies of the records `ids` names, in that order, with their due transitions applied.
-fn bodies<R: Record>(
+/// A page of a list: which positions of the list's ids it shows (see `PageQuery::window`).
+pub(crate) type Select<'q> = &'q dyn Fn(&[Uuid]) -> Result<Range<usize>, ApiError>;
+
+/// The bodies of the page `select` picks of the records `ids` names, in that order, with their
+/// due transitions applied; and whether more follow. Only the page's records are read.
+fn page_of<R: Record>(
     records: &mut HashMap<Uuid, R>,
     ids: &[Uuid],
+    select: Select<'_>,
     changes: &ChangeSink,
     now: OffsetDateTime,
-) -> Vec<R::Body> {
+) -> Result<(Vec<R::Body>, bool), ApiError> {
+    let window = select(ids)?;
+    let more = window.end < ids.len();
+    let ids = ids.get(window).unwrap_or_default();
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         if let Some(record) = records.get_mut(id) {
@@ -123,7 +132,7 @@ fn bodies<R: Record>(
             out.push(record.body(false));
         }
     }
-    out
+    Ok((out, more))
 }
 
 /// After a transition that starts a delay: reports it, then applies the delayed one at once when
