@@ -181,3 +181,126 @@ pub(crate) fn check_submission(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::time::Duration;
+
+    use super::*;
+
+    const OWNER: &str = "eip155:1:0x00000000000000000000000000000000000000aa";
+    const OTHER: &str = "eip155:1:0x00000000000000000000000000000000000000bb";
+
+    fn issued(expires_at: OffsetDateTime) -> Issued {
+        Issued {
+            purpose: Purpose::AccountCreation,
+            base64: "Y2hhbGxlbmdl".to_owned(),
+            expires_at,
+        }
+    }
+
+    fn submission(
+        chain_id: &str,
+        challenge: &'static str,
+        verdict: Result<(), String>,
+    ) -> Submission<'static> {
+        Submission {
+            signer: registry().parse_account(chain_id),
+            challenge,
+            verdict,
+        }
+    }
+
+    /// Checks `submission` against a challenge expiring at `expires_at`, judged at `now`: the
+    /// result and the challenge left in place (`None`: consumed).
+    fn check(
+        submission: Submission<'_>,
+        expires_at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> (Result<Purpose, Refusal>, Option<String>) {
+        let owner = registry().parse_account(OWNER).unwrap();
+        let mut current = Some(issued(expires_at));
+        let regenerated = issued(now + Duration::from_secs(60));
+        let result = check_submission(
+            &mut current,
+            &owner,
+            submission,
+            || Issued {
+                base64: "bmV3".to_owned(),
+                ..regenerated
+            },
+            now,
+        );
+        (result, current.map(|c| c.base64))
+    }
+
+    #[test]
+    fn a_challenge_is_valid_up_to_its_expiry_instant() {
+        let at = OffsetDateTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let (result, left) = check(submission(OWNER, "Y2hhbGxlbmdl", Ok(())), at, at);
+        assert_eq!(result.unwrap(), Purpose::AccountCreation);
+        assert_eq!(left, None, "a verified challenge is consumed");
+
+        let just_after = at + Duration::from_nanos(1);
+        let (result, left) = check(submission(OWNER, "Y2hhbGxlbmdl", Ok(())), at, just_after);
+        let refusal = result.unwrap_err();
+        assert_eq!(refusal.error.code, "challenge_expired");
+        assert!(refusal.reissued && refusal.counted);
+        assert_eq!(
+            left.as_deref(),
+            Some("bmV3"),
+            "an expired challenge is replaced"
+        );
+    }
+
+    #[test]
+    fn refusals_say_what_was_wrong_and_which_replace_the_challenge() {
+        let at = OffsetDateTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        for (submission, code, reissued) in [
+            (
+                submission("eip155:1:0xnope", "Y2hhbGxlbmdl", Ok(())),
+                "invalid_chain_id",
+                false,
+            ),
+            (
+                submission(OTHER, "Y2hhbGxlbmdl", Ok(())),
+                "wrong_signer",
+                false,
+            ),
+            (submission(OWNER, "b2xk", Ok(())), "stale_challenge", false),
+            (
+                submission(OWNER, "Y2hhbGxlbmdl", Err("bad".to_owned())),
+                "challenge_signature_invalid",
+                true,
+            ),
+        ] {
+            let (result, left) = check(submission, at, at);
+            let refusal = result.unwrap_err();
+            assert_eq!(refusal.error.code, code);
+            assert_eq!(refusal.reissued, reissued, "{code}");
+            assert!(refusal.counted, "{code}");
+            let expected = if reissued { "bmV3" } else { "Y2hhbGxlbmdl" };
+            assert_eq!(left.as_deref(), Some(expected), "{code}");
+        }
+    }
+
+    #[test]
+    fn nothing_to_sign_is_a_conflict_not_a_judged_refusal() {
+        let owner = registry().parse_account(OWNER).unwrap();
+        let mut current = None;
+        let now = OffsetDateTime::UNIX_EPOCH;
+        let refusal = check_submission(
+            &mut current,
+            &owner,
+            submission(OWNER, "Y2hhbGxlbmdl", Ok(())),
+            || issued(now),
+            now,
+        )
+        .unwrap_err();
+        assert_eq!(refusal.error.code, "invalid_state");
+        assert!(!refusal.counted && !refusal.reissued);
+        assert!(current.is_none());
+    }
+}

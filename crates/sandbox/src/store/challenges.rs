@@ -61,13 +61,13 @@ impl Challenged for Customer {
 
 impl Challenged for Account {
     fn waiting(&self) -> Result<Purpose, ApiError> {
-        match (&self.challenge, self.status) {
-            (Some(issued), _) => Ok(issued.purpose),
-            (None, AccountStatus::Initiating) => Ok(Purpose::AccountCreation),
-            _ => Err(invalid_state(
-                "nothing waits for a signature on this account",
-            )),
-        }
+        // An initiating account always holds its creation challenge (issued with the account,
+        // replaced when refused, consumed only by the transition to pending), and a closing one
+        // its deletion challenge: the challenge held says what waits.
+        self.challenge
+            .as_ref()
+            .map(|issued| issued.purpose)
+            .ok_or_else(|| invalid_state("nothing waits for a signature on this account"))
     }
 
     fn challenge_slot(&mut self) -> (&AccountId, &mut Option<Issued>) {
