@@ -7,7 +7,6 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::Extensions;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -19,11 +18,8 @@ pub(crate) struct CollectedBody(pub(crate) Bytes);
 impl CollectedBody {
     /// The collected body of `request` (empty when there is none).
     pub(crate) fn of<B>(request: &axum::http::Request<B>) -> Bytes {
-        Self::in_extensions(request.extensions())
-    }
-
-    fn in_extensions(extensions: &Extensions) -> Bytes {
-        extensions
+        request
+            .extensions()
             .get::<Self>()
             .map(|body| body.0.clone())
             .unwrap_or_default()
