@@ -6,13 +6,17 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use time::OffsetDateTime;
 
 use super::shared::{Id, Result};
 use crate::body::ApiJson;
 use crate::counters::Counters;
+use crate::error::ApiError;
 use crate::models::{CreateAccount, CreateCustomer};
-use crate::paging::{PageQuery, page};
+use crate::paging::{Listed, PageQuery, page};
 use crate::state::App;
+use crate::store::{Select, Store};
 
 /// `POST /customers`.
 pub(crate) async fn create_customer(
@@ -28,17 +32,30 @@ pub(crate) async fn create_customer(
     Ok((StatusCode::CREATED, Json(customer)).into_response())
 }
 
+/// The page `query` asks for of the list `list` reads from the store.
+fn listed<T: Serialize + Listed>(
+    app: &App,
+    query: &PageQuery,
+    list: impl FnOnce(
+        &mut Store,
+        Select<'_>,
+        OffsetDateTime,
+    ) -> std::result::Result<(Vec<T>, bool), ApiError>,
+) -> Result<Response> {
+    let size = app.config.list_page_size;
+    let now = app.clock.now();
+    let (items, more) = list(&mut app.store(), &|ids| query.window(ids, size), now)?;
+    Ok(page(&items, more))
+}
+
 /// `GET /customers`, a page at a time.
 pub(crate) async fn list_customers(
     State(app): State<Arc<App>>,
     query: PageQuery,
 ) -> Result<Response> {
-    let size = app.config.list_page_size;
-    let now = app.clock.now();
-    let (items, more) = app
-        .store()
-        .list_customers(&|ids| query.window(ids, size), now)?;
-    Ok(page(&items, more))
+    listed(&app, &query, |store, select, now| {
+        store.list_customers(select, now)
+    })
 }
 
 /// `GET /customers/{id}`.
@@ -77,12 +94,9 @@ pub(crate) async fn list_customer_accounts(
     Id(id): Id,
     query: PageQuery,
 ) -> Result<Response> {
-    let size = app.config.list_page_size;
-    let now = app.clock.now();
-    let (items, more) =
-        app.store()
-            .list_accounts(Some(&id), &|ids| query.window(ids, size), now)?;
-    Ok(page(&items, more))
+    listed(&app, &query, |store, select, now| {
+        store.list_accounts(Some(&id), select, now)
+    })
 }
 
 /// `GET /accounts`, a page at a time.
@@ -90,12 +104,9 @@ pub(crate) async fn list_accounts(
     State(app): State<Arc<App>>,
     query: PageQuery,
 ) -> Result<Response> {
-    let size = app.config.list_page_size;
-    let now = app.clock.now();
-    let (items, more) = app
-        .store()
-        .list_accounts(None, &|ids| query.window(ids, size), now)?;
-    Ok(page(&items, more))
+    listed(&app, &query, |store, select, now| {
+        store.list_accounts(None, select, now)
+    })
 }
 
 /// `GET /accounts/{id}`.
