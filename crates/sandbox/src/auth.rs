@@ -1,36 +1,38 @@
-//! Credentials, bearer tokens, the registered request-signing key, and the middleware that checks
-//! every business request: token, RFC 9421 signature, `Content-Digest`.
+//! Credentials, bearer tokens and the registered request-signing key (the middleware that checks
+//! them is `middleware/authenticate.rs`).
 
 use std::sync::{Arc, RwLock};
 
-use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::middleware::Next;
-use axum::response::{IntoResponse as _, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chainsig_httpsig::{P384VerifyingKey, Verifier};
-use chainsig_offblocks::headers::SANDBOX_REASON as SANDBOX_REASON_HEADER;
-use chainsig_offblocks::{SIGNATURE_REFUSED_BODY, codes};
+use chainsig_offblocks::codes;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::counters::Counters;
 use crate::error::ApiError;
-use crate::server::App;
 
 /// JWT claims of a sandbox token (OffBlocks' tokens are HS256 with `exp`, `Id` and `Generation`;
 /// treat them as opaque). `Generation` is the credentials' generation the token was issued under
 /// ([`Access`]): a token of an older one is refused.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 struct Claims {
     sub: String,
     exp: u64,
     iat: u64,
     jti: String,
+    #[serde(rename = "Generation")]
+    generation: u64,
+}
+
+/// What a check reads of a token's claims: no `String` is allocated per request for the claims it
+/// does not judge (`sub`, `jti`; the HMAC covers them all the same).
+#[derive(Debug, Deserialize)]
+struct CheckedClaims {
+    exp: u64,
     #[serde(rename = "Generation")]
     generation: u64,
 }
@@ -89,8 +91,8 @@ impl Tokens {
     }
 
     /// Checks a token at `now` against the credentials' current `generation`.
-    fn check(&self, token: &str, now: u64, generation: u64) -> Result<(), ApiError> {
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+    pub(crate) fn check(&self, token: &str, now: u64, generation: u64) -> Result<(), ApiError> {
+        let data = jsonwebtoken::decode::<CheckedClaims>(token, &self.decoding, &self.validation)
             .map_err(|_| ApiError::unauthorized("the bearer token is not valid"))?;
         if data.claims.generation != generation {
             return Err(ApiError::unauthorized(
@@ -259,125 +261,4 @@ pub(crate) fn decode_public_key(base64_pem: &str) -> Result<P384VerifyingKey, Ap
         })?;
     P384VerifyingKey::from_public_key_pem(&pem)
         .map_err(|e| ApiError::bad_request(codes::INVALID_PUBLIC_KEY, format!("publicKey: {e}")))
-}
-
-fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
-    headers
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-}
-
-/// Checks only the bearer token (for `/auth/signing`, which cannot be signed with a key that is
-/// not registered yet, and `/auth/credentials`, which the docs show unsigned).
-pub(crate) async fn require_token(
-    State(app): State<Arc<App>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let generation = app.access.generation();
-    match bearer(request.headers()).map(|t| app.tokens.check(t, app.clock.unix(), generation)) {
-        Some(Ok(())) => next.run(request).await,
-        Some(Err(e)) => reject(&app.counters, e),
-        None => reject(
-            &app.counters,
-            ApiError::unauthorized("missing `Authorization: Bearer <token>`"),
-        ),
-    }
-}
-
-/// Checks a business request: bearer token, then the RFC 9421 signature made with the registered
-/// key over the profile's components, then `Content-Digest` against the body.
-pub(crate) async fn authenticate(
-    State(app): State<Arc<App>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let now = app.clock.unix();
-    let generation = app.access.generation();
-    match bearer(request.headers()).map(|t| app.tokens.check(t, now, generation)) {
-        Some(Ok(())) => {}
-        Some(Err(e)) => return reject(&app.counters, e),
-        None => {
-            return reject(
-                &app.counters,
-                ApiError::unauthorized("missing `Authorization: Bearer <token>`"),
-            );
-        }
-    }
-    let (parts, body) = request.into_parts();
-    // The outer layer already read the body within the limit: this only takes the bytes.
-    let body = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default();
-    if let Err(e) = app.verifier.verify(&parts, &body, now) {
-        // A request addressed to another authority (proxy, port mapping, or a signature made for
-        // another server): say which one is verified.
-        let host = parts
-            .headers
-            .get(axum::http::header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .and_then(|h| chainsig_httpsig::normalize_authority("http", h).ok());
-        let note = match host {
-            Some(host) if host != app.origin.domain => format!(
-                " (@authority is verified as {}, the sandbox's own; this request's Host is {host})",
-                app.origin.domain
-            ),
-            _ => String::new(),
-        };
-        let reason = format!("{e}{note}");
-        tracing::warn!(%reason, method = %parts.method, path = parts.uri.path(), "request signature refused");
-        Counters::bump(&app.counters.rejected_requests);
-        return signature_refused(&reason);
-    }
-    next.run(Request::from_parts(parts, Body::from(body))).await
-}
-
-/// Reads a request's body as JSON of `T`, with the error shape of the sandbox. serde's message
-/// names the field that is missing, unknown or of the wrong type.
-pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| {
-        ApiError::bad_request(codes::INVALID_JSON, format!("malformed JSON body: {e}"))
-    })
-}
-
-/// The stock Go middleware's answer to a request it cannot authenticate: `400`, `text/plain`,
-/// [`SIGNATURE_REFUSED_BODY`] and nothing else in the body, written as Go's `http.Error` writes
-/// it (a final newline, `X-Content-Type-Options: nosniff`; inferred: the fact sheet gives the
-/// status, type and text only). The sandbox's diagnosis goes to its log and to the
-/// [`SANDBOX_REASON_HEADER`] header (made visible ASCII, cut to 512 bytes).
-fn signature_refused(reason: &str) -> Response {
-    let mut reason: String = reason
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() || c == ' ' {
-                c
-            } else {
-                '?'
-            }
-        })
-        .collect();
-    reason.truncate(512);
-    let mut response = (
-        StatusCode::BAD_REQUEST,
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/plain; charset=utf-8",
-            ),
-            (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        ],
-        format!("{SIGNATURE_REFUSED_BODY}\n"),
-    )
-        .into_response();
-    if let Ok(value) = axum::http::HeaderValue::from_str(&reason) {
-        response.headers_mut().insert(SANDBOX_REASON_HEADER, value);
-    }
-    response
-}
-
-fn reject(counters: &Counters, error: ApiError) -> Response {
-    Counters::bump(&counters.rejected_requests);
-    axum::response::IntoResponse::into_response(error)
 }

@@ -1,31 +1,27 @@
-//! `Idempotency-Key` on every write (`offblocks-api.md` 1.6): the same key with the same request
-//! within the window gets the identical stored answer; the same key with another request gets 422;
-//! the same key while the first is still being handled gets 409.
+//! The idempotency store behind `Idempotency-Key` (`offblocks-api.md` 1.6): each key's request
+//! fingerprint and stored answer, what a new request under a key gets, and the window (the layer
+//! that uses it is `middleware/idempotency.rs`).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chainsig_offblocks::codes;
 use chainsig_offblocks::headers::IDEMPOTENCY_KEY as IDEMPOTENCY_KEY_HEADER;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::counters::Counters;
 use crate::error::ApiError;
-use crate::server::App;
 
 /// A stored answer.
 #[derive(Debug, Clone)]
-struct Stored {
-    status: StatusCode,
-    content_type: Option<header::HeaderValue>,
-    body: Bytes,
+pub(crate) struct Stored {
+    pub(crate) status: StatusCode,
+    pub(crate) content_type: Option<header::HeaderValue>,
+    pub(crate) body: Bytes,
 }
 
 #[derive(Debug)]
@@ -49,10 +45,10 @@ pub(crate) struct IdempotencyStore {
 
 /// Removes an in-flight entry if the handler never finishes (client gone, future dropped), so the
 /// key does not answer 409 forever.
-struct InFlightGuard<'a> {
-    store: &'a IdempotencyStore,
-    key: Uuid,
-    armed: bool,
+pub(crate) struct InFlightGuard<'a> {
+    pub(crate) store: &'a IdempotencyStore,
+    pub(crate) key: Uuid,
+    pub(crate) armed: bool,
 }
 
 impl Drop for InFlightGuard<'_> {
@@ -72,7 +68,7 @@ impl Drop for InFlightGuard<'_> {
     }
 }
 
-fn fingerprint(method: &Method, uri: &axum::http::Uri, body: &[u8]) -> [u8; 32] {
+pub(crate) fn fingerprint(method: &Method, uri: &axum::http::Uri, body: &[u8]) -> [u8; 32] {
     let mut hasher = Sha256::new();
     hasher.update(method.as_str());
     hasher.update([0]);
@@ -82,7 +78,7 @@ fn fingerprint(method: &Method, uri: &axum::http::Uri, body: &[u8]) -> [u8; 32] 
     hasher.finalize().into()
 }
 
-fn key_of(headers: &HeaderMap) -> Result<Uuid, ApiError> {
+pub(crate) fn key_of(headers: &HeaderMap) -> Result<Uuid, ApiError> {
     let value = headers.get(IDEMPOTENCY_KEY_HEADER).ok_or_else(|| {
         ApiError::bad_request(
             codes::IDEMPOTENCY_KEY_REQUIRED,
@@ -101,7 +97,7 @@ fn key_of(headers: &HeaderMap) -> Result<Uuid, ApiError> {
         })
 }
 
-fn replay(stored: &Stored) -> Response {
+pub(crate) fn replay(stored: &Stored) -> Response {
     let mut response = Response::new(Body::from(stored.body.clone()));
     *response.status_mut() = stored.status;
     if let Some(ct) = &stored.content_type {
@@ -114,7 +110,7 @@ fn replay(stored: &Stored) -> Response {
 
 /// What the store says about a write that carries a key.
 #[derive(Debug)]
-enum Begin {
+pub(crate) enum Begin {
     /// First time (or the window passed): handle it; the key is now in flight.
     Proceed,
     /// Done before with the same request: answer this.
@@ -126,7 +122,7 @@ enum Begin {
 }
 
 impl IdempotencyStore {
-    fn begin(
+    pub(crate) fn begin(
         &self,
         key: Uuid,
         fingerprint: [u8; 32],
@@ -162,7 +158,7 @@ impl IdempotencyStore {
 
     /// Stores the answer of a finished write; a 5xx answer forgets the key instead (nothing was
     /// done, the same key may try again).
-    fn finish(&self, key: Uuid, stored: Stored) {
+    pub(crate) fn finish(&self, key: Uuid, stored: Stored) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if stored.status.is_server_error() {
             entries.remove(&key);
@@ -174,78 +170,6 @@ impl IdempotencyStore {
 
 /// Expired keys are pruned when the store holds this many, then at each doubling.
 const PRUNE_AT: usize = 4096;
-
-/// The middleware, for writes. Runs after authentication, so an unauthenticated request never
-/// consumes a key.
-pub(crate) async fn idempotency(
-    State(app): State<Arc<App>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    ) {
-        return next.run(request).await;
-    }
-    let refuse = |error: ApiError| {
-        Counters::bump(&app.counters.rejected_requests);
-        error.into_response()
-    };
-    let key = match key_of(request.headers()) {
-        Ok(key) => key,
-        Err(e) => return refuse(e),
-    };
-    let (parts, body) = request.into_parts();
-    // The body-limit layer already read the body within the limit.
-    let body = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default();
-    let fp = fingerprint(&parts.method, &parts.uri, &body);
-    let store = &app.idempotency;
-    match store.begin(key, fp, app.clock.now(), app.config.idempotency_window) {
-        Begin::Proceed => {}
-        Begin::Replay(stored) => {
-            Counters::bump(&app.counters.replays);
-            tracing::debug!("answered from the idempotency store");
-            return replay(&stored);
-        }
-        Begin::InFlight => {
-            return refuse(ApiError::conflict(
-                codes::IDEMPOTENCY_CONFLICT,
-                "Idempotency-Key Concurrency Conflict: a request with this key is still in flight; retry with the same key",
-            ));
-        }
-        Begin::Mismatch => {
-            return refuse(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                codes::IDEMPOTENCY_KEY_REUSED,
-                "this Idempotency-Key was used for a different request",
-            ));
-        }
-    }
-    let mut guard = InFlightGuard {
-        store,
-        key,
-        armed: true,
-    };
-    let response = next.run(Request::from_parts(parts, Body::from(body))).await;
-
-    let (parts, body) = response.into_parts();
-    let body = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default();
-    store.finish(
-        key,
-        Stored {
-            status: parts.status,
-            content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
-            body: body.clone(),
-        },
-    );
-    guard.armed = false;
-    Response::from_parts(parts, Body::from(body))
-}
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,9 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
+mod body;
 mod chains;
+mod challenge;
 mod clock;
 mod config;
 mod counters;
@@ -11,10 +13,14 @@ mod error;
 mod faults;
 mod handlers;
 mod idempotency;
+mod middleware;
 mod models;
 mod paging;
 mod server;
+mod smart_account;
+mod state;
 mod store;
+mod ticker;
 mod webhooks;
 
 pub use chains::registry;

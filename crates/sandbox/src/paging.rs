@@ -6,6 +6,7 @@
 //! [`SandboxConfig::list_page_size`]: crate::SandboxConfig::list_page_size
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use axum::Json;
 use axum::extract::{FromRequestParts, Query};
@@ -13,8 +14,9 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use chainsig_offblocks::codes;
 use chainsig_offblocks::fields::LIST_ITEMS as LIST_ITEMS_FIELD;
-use serde::Serialize;
-use serde_json::json;
+use serde::ser::SerializeMap as _;
+use serde::{Serialize, Serializer};
+use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::models::{AccountBody, CustomerBody};
@@ -74,50 +76,70 @@ impl<S: Send + Sync> FromRequestParts<S> for PageQuery {
     }
 }
 
-/// The page of `items` that `query` asks for, `default_size` items long unless it says
-/// otherwise, with `nextCursor` when more follow.
-pub(crate) fn page<T: Serialize + Listed>(
-    items: Vec<T>,
-    query: &PageQuery,
-    default_size: usize,
-) -> Result<Response, ApiError> {
-    let start = match &query.cursor {
-        None => 0,
-        Some(cursor) => {
-            items
-                .iter()
-                .position(|item| item.list_id() == cursor)
-                .ok_or_else(|| {
-                    ApiError::bad_request(
-                        codes::INVALID_CURSOR,
-                        "cursor is not one this list gave (take it from nextCursor)",
-                    )
-                })?
-                + 1
+impl PageQuery {
+    /// The positions in `ids` (a list in its order) of the page this query asks for:
+    /// `default_size` items long unless it says otherwise, after the cursor's item.
+    pub(crate) fn window(
+        &self,
+        ids: &[Uuid],
+        default_size: usize,
+    ) -> Result<Range<usize>, ApiError> {
+        let start = match &self.cursor {
+            None => 0,
+            Some(cursor) => {
+                Uuid::try_parse(cursor)
+                    .ok()
+                    .and_then(|cursor| ids.iter().position(|id| *id == cursor))
+                    .ok_or_else(|| {
+                        ApiError::bad_request(
+                            codes::INVALID_CURSOR,
+                            "cursor is not one this list gave (take it from nextCursor)",
+                        )
+                    })?
+                    + 1
+            }
+        };
+        let size = self.limit.unwrap_or(default_size).max(1);
+        // `start` is at most the length (after the last item), and `end` at least `start`.
+        let end = ids.len().min(start.saturating_add(size));
+        Ok(start..end)
+    }
+}
+
+/// A page as answered: `{"items": […], "nextCursor": "<id of the last item>"}`, the cursor only
+/// when `more` items follow. Serialized straight from the items (no `serde_json::Value`).
+struct Page<'a, T> {
+    items: &'a [T],
+    next: Option<&'a str>,
+}
+
+impl<T: Serialize> Serialize for Page<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(1 + usize::from(self.next.is_some())))?;
+        map.serialize_entry(LIST_ITEMS_FIELD, self.items)?;
+        if let Some(next) = self.next {
+            map.serialize_entry(NEXT_CURSOR_FIELD, next)?;
         }
-    };
-    let size = query.limit.unwrap_or(default_size).max(1);
-    // `start` is at most the length (after the last item), and `end` at least `start`.
-    let end = items.len().min(start.saturating_add(size));
-    let next = if end < items.len() {
-        end.checked_sub(1)
-            .and_then(|last| items.get(last))
-            .map(|item| item.list_id().to_owned())
+        map.end()
+    }
+}
+
+/// The answer of a page of `items`; `more` when items follow it.
+pub(crate) fn page<T: Serialize + Listed>(items: &[T], more: bool) -> Response {
+    let next = if more {
+        items.last().map(Listed::list_id)
     } else {
         None
     };
-    let page: Vec<T> = items.into_iter().skip(start).take(end - start).collect();
-    let mut body = json!({ LIST_ITEMS_FIELD: page });
-    if let Some(next) = next {
-        body[NEXT_CURSOR_FIELD] = json!(next);
-    }
-    Ok(Json(body).into_response())
+    Json(Page { items, next }).into_response()
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    use serde_json::json;
 
     #[derive(Serialize)]
     struct Item(String);
@@ -128,49 +150,60 @@ mod tests {
         }
     }
 
-    fn items(n: usize) -> Vec<Item> {
-        (0..n).map(|i| Item(format!("i{i}"))).collect()
+    fn ids(n: u128) -> Vec<Uuid> {
+        (1..=n).map(Uuid::from_u128).collect()
     }
 
-    async fn read(n: usize, limit: Option<usize>, cursor: Option<&str>) -> serde_json::Value {
+    /// The page of a list of `n` ids, as answered.
+    async fn read(n: u128, limit: Option<usize>, cursor: Option<u128>) -> serde_json::Value {
         let query = PageQuery {
             limit,
-            cursor: cursor.map(str::to_owned),
+            cursor: cursor.map(|c| Uuid::from_u128(c).to_string()),
         };
-        let response = page(items(n), &query, 2).unwrap();
+        let ids = ids(n);
+        let window = query.window(&ids, 2).unwrap();
+        let more = window.end < ids.len();
+        let items: Vec<Item> = ids[window].iter().map(|id| Item(id.to_string())).collect();
+        let response = page(&items, more);
         let body = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
             .unwrap();
         serde_json::from_slice(&body).unwrap()
     }
 
+    fn id(n: u128) -> String {
+        Uuid::from_u128(n).to_string()
+    }
+
     #[tokio::test]
     async fn pages_follow_each_other_to_the_end() {
         assert_eq!(
             read(5, None, None).await,
-            json!({"items": ["i0", "i1"], "nextCursor": "i1"})
+            json!({"items": [id(1), id(2)], "nextCursor": id(2)})
         );
         assert_eq!(
-            read(5, None, Some("i1")).await,
-            json!({"items": ["i2", "i3"], "nextCursor": "i3"})
+            read(5, None, Some(2)).await,
+            json!({"items": [id(3), id(4)], "nextCursor": id(4)})
         );
-        assert_eq!(read(5, None, Some("i3")).await, json!({"items": ["i4"]}));
+        assert_eq!(read(5, None, Some(4)).await, json!({"items": [id(5)]}));
         assert_eq!(
-            read(4, None, Some("i1")).await,
-            json!({"items": ["i2", "i3"]})
+            read(4, None, Some(2)).await,
+            json!({"items": [id(3), id(4)]})
         );
         assert_eq!(
             read(5, Some(5), None).await,
-            json!({"items": ["i0", "i1", "i2", "i3", "i4"]})
+            json!({"items": [id(1), id(2), id(3), id(4), id(5)]})
         );
         assert_eq!(read(0, None, None).await, json!({"items": []}));
-        let unknown = PageQuery {
-            limit: None,
-            cursor: Some("nope".into()),
-        };
-        assert_eq!(
-            page(items(3), &unknown, 2).unwrap_err().code,
-            "invalid_cursor"
-        );
+        for cursor in ["nope", &id(9)] {
+            let unknown = PageQuery {
+                limit: None,
+                cursor: Some(cursor.to_owned()),
+            };
+            assert_eq!(
+                unknown.window(&ids(3), 2).unwrap_err().code,
+                "invalid_cursor"
+            );
+        }
     }
 }

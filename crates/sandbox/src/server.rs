@@ -1,56 +1,32 @@
-//! Starting, addressing and stopping a sandbox.
+//! Starting, addressing and stopping a sandbox, and its router (routes and layers).
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::StatusCode;
-use axum::middleware::{Next, from_fn_with_state};
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, patch, post, put};
-use chainsig_offblocks::codes;
 use chainsig_offblocks::paths::{self, API_PREFIX, route};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use uuid::Uuid;
 
-use crate::auth::{
-    Access, Credentials, SigningKeys, Tokens, authenticate, require_token, verifier,
-};
+use crate::auth::Credentials;
+use crate::body::ApiJson;
 use crate::config::SandboxConfig;
-use crate::counters::{CounterSnapshot, Counters};
-use crate::error::ApiError;
-use crate::faults::{FaultConfig, FaultInjector, inject};
-use crate::handlers as h;
-use crate::idempotency::{IdempotencyStore, idempotency};
-use crate::store::{Origin, Store, Timings};
-use crate::webhooks::{WebhookCounterSnapshot, Webhooks, put_webhook, spawn_ticker};
-
-/// Shared state of a running sandbox.
-pub(crate) struct App {
-    pub(crate) config: SandboxConfig,
-    pub(crate) clock: Arc<dyn crate::Clock>,
-    pub(crate) access: Access,
-    pub(crate) tokens: Tokens,
-    pub(crate) signing_keys: Arc<SigningKeys>,
-    pub(crate) verifier: chainsig_httpsig::Verifier,
-    pub(crate) idempotency: IdempotencyStore,
-    pub(crate) faults: FaultInjector,
-    pub(crate) counters: Counters,
-    pub(crate) origin: Origin,
-    pub(crate) timings: Timings,
-    pub(crate) webhooks: Webhooks,
-    store: Mutex<Store>,
-}
-
-impl App {
-    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
+use crate::counters::CounterSnapshot;
+use crate::faults::FaultConfig;
+use crate::handlers::{self as h, Id};
+use crate::middleware::authenticate::{authenticate, require_token};
+use crate::middleware::body_limit::limit_body;
+use crate::middleware::faults::inject;
+use crate::middleware::idempotency::idempotency;
+use crate::models::SignChallenge;
+use crate::state::App;
+use crate::store::Subject;
+use crate::ticker::spawn_ticker;
+use crate::webhooks::WebhookCounterSnapshot;
 
 /// Failure to start a sandbox.
 #[derive(Debug, thiserror::Error)]
@@ -127,7 +103,7 @@ impl Sandbox {
         };
         let authority = own_authority(config.authority.as_deref(), public)?;
 
-        let (app, credentials) = build_app(config, &authority);
+        let (app, credentials) = App::build(config, &authority);
         app.webhooks.start();
         spawn_ticker(Arc::downgrade(&app));
         let router = router(app.clone());
@@ -160,53 +136,9 @@ impl Sandbox {
         config: SandboxConfig,
         authority: SocketAddr,
     ) -> (Router, String, String) {
-        let (app, credentials) = build_app(config, &authority.to_string());
+        let (app, credentials) = App::build(config, &authority.to_string());
         (router(app), credentials.api_key, credentials.api_secret)
     }
-}
-
-/// The shared state of a sandbox reached at `authority`, and its credentials.
-fn build_app(config: SandboxConfig, authority: &str) -> (Arc<App>, Credentials) {
-    let credentials = Credentials {
-        api_key: config
-            .api_key
-            .clone()
-            .unwrap_or_else(|| Uuid::new_v4().to_string()),
-        api_secret: config
-            .api_secret
-            .clone()
-            .unwrap_or_else(|| hex::encode(rand::random::<[u8; 20]>())),
-    };
-    let signing_keys = Arc::new(SigningKeys::default());
-    let (webhooks, changes) = Webhooks::new(config.webhooks.clone());
-    let app = Arc::new(App {
-        clock: config.clock.clone(),
-        verifier: verifier(
-            signing_keys.clone(),
-            authority,
-            config.clock_skew.as_secs(),
-            config.max_signature_age.as_secs(),
-        ),
-        access: Access::new(credentials.clone()),
-        tokens: Tokens::new(),
-        signing_keys,
-        idempotency: IdempotencyStore::default(),
-        faults: FaultInjector::new(config.faults.clone()),
-        counters: Counters::default(),
-        origin: Origin {
-            domain: authority.to_owned(),
-            uri: format!("http://{authority}"),
-        },
-        timings: Timings {
-            challenge_ttl: config.challenge_ttl,
-            screening_delay: config.screening_delay,
-            deployment_delay: config.deployment_delay,
-        },
-        webhooks,
-        store: Mutex::new(Store::new(changes)),
-        config,
-    });
-    (app, credentials)
 }
 
 /// `/v1` + `path`. The routes are flat (no `nest`), so that every layer sees the path as sent on
@@ -226,10 +158,17 @@ fn router(app: Arc<App>) -> Router {
             &v1(route::CUSTOMER_DEACTIVATE),
             patch(h::deactivate_customer),
         )
-        .route(&v1(route::CUSTOMER_CHALLENGE), get(h::customer_challenge))
+        .route(
+            &v1(route::CUSTOMER_CHALLENGE),
+            get(|app: State<Arc<App>>, id: Id| h::fetch_challenge(app, id, Subject::Customer)),
+        )
         .route(
             &v1(route::CUSTOMER_CHALLENGE_SIGN),
-            post(h::sign_customer_challenge),
+            post(
+                |app: State<Arc<App>>, id: Id, body: ApiJson<SignChallenge>| {
+                    h::sign_challenge(app, id, body, Subject::Customer)
+                },
+            ),
         )
         .route(
             &v1(route::CUSTOMER_ACCOUNTS),
@@ -240,14 +179,21 @@ fn router(app: Arc<App>) -> Router {
             &v1(route::ACCOUNT),
             get(h::get_account).delete(h::close_account),
         )
-        .route(&v1(route::ACCOUNT_CHALLENGE), get(h::account_challenge))
+        .route(
+            &v1(route::ACCOUNT_CHALLENGE),
+            get(|app: State<Arc<App>>, id: Id| h::fetch_challenge(app, id, Subject::Account)),
+        )
         .route(
             &v1(route::ACCOUNT_CHALLENGE_SIGN),
-            post(h::sign_account_challenge),
+            post(
+                |app: State<Arc<App>>, id: Id, body: ApiJson<SignChallenge>| {
+                    h::sign_challenge(app, id, body, Subject::Account)
+                },
+            ),
         )
         .route(&v1(route::ACCOUNT_DEACTIVATE), patch(h::deactivate_account))
         .route(&v1(route::ACCOUNT_ACTIVATE), patch(h::activate_account))
-        .route(&v1(paths::WEBHOOKS), put(put_webhook))
+        .route(&v1(paths::WEBHOOKS), put(h::put_webhook))
         .route(&v1(route::SIMULATOR_VERIFY), patch(h::simulator_verify))
         .route(&v1(route::SIMULATOR_REJECT), patch(h::simulator_reject))
         // Layers run outermost last-added: authenticate, then idempotency, then the handler.
@@ -278,30 +224,6 @@ fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-/// Reads the body once, within the limit, so every handler sees bytes and an oversized body gets
-/// the JSON error shape.
-async fn limit_body(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
-    let (parts, body) = request.into_parts();
-    match axum::body::to_bytes(body, app.config.body_limit).await {
-        Ok(bytes) => {
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
-        }
-        Err(_) => {
-            Counters::bump(&app.counters.rejected_requests);
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                codes::BODY_TOO_LARGE,
-                format!(
-                    "the request body is over the {}-byte limit",
-                    app.config.body_limit
-                ),
-            )
-            .into_response()
-        }
-    }
-}
-
 /// A running sandbox. Dropping it stops the server.
 #[derive(Debug)]
 pub struct SandboxHandle {
@@ -311,14 +233,6 @@ pub struct SandboxHandle {
     app: Arc<App>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
-}
-
-impl std::fmt::Debug for App {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("App")
-            .field("origin", &self.origin)
-            .finish_non_exhaustive()
-    }
 }
 
 impl SandboxHandle {

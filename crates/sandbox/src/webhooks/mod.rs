@@ -12,22 +12,24 @@ mod config;
 mod counters;
 mod delivery;
 mod subscriptions;
-mod ticker;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use chainsig_offblocks::codes;
 use serde::Serialize;
+use time::OffsetDateTime;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
+use crate::error::ApiError;
+
 pub use config::WebhookConfig;
 pub use counters::WebhookCounterSnapshot;
-pub(crate) use subscriptions::put_webhook;
-pub(crate) use ticker::spawn_ticker;
+pub(crate) use subscriptions::{PutWebhook, Subscription};
 
 use counters::WebhookCounters;
-use subscriptions::Subscriptions;
+use subscriptions::{Subscriptions, check_callback_url, check_types};
 
 /// The kind of record that changed, and so the event type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +127,30 @@ impl Webhooks {
                 self.config.clone(),
             );
         }
+    }
+
+    /// `PUT /webhooks`: creates (no `id`) or replaces (an existing `id`) a subscription, once its
+    /// callback URL and event types are checked; events flow from now on.
+    pub(crate) fn subscribe(
+        &self,
+        request: PutWebhook,
+        now: OffsetDateTime,
+    ) -> Result<Subscription, ApiError> {
+        let id = request
+            .id
+            .as_deref()
+            .map(|id| {
+                Uuid::parse_str(id).map_err(|_| {
+                    ApiError::bad_request(codes::INVALID_ID, "webhook id must be a UUID")
+                })
+            })
+            .transpose()?;
+        let url = check_callback_url(&request.callback_url, self.config.allow_any_host)?;
+        let types = check_types(request.types)?;
+        let subscription = self.subscriptions.put(id, url, types, now)?;
+        self.active.store(true, Ordering::Relaxed);
+        tracing::info!(id = %subscription.id, url = %subscription.callback_url, "webhook subscription saved");
+        Ok(subscription)
     }
 
     /// Whether any subscription exists.

@@ -1,23 +1,17 @@
-//! `PUT /webhooks`: creating and updating subscriptions, and checking their callback URLs.
+//! Subscriptions: creating and updating them (`PUT /webhooks`), and checking their callback URLs
+//! and event types.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
-use axum::Json;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::response::{IntoResponse, Response};
 use chainsig_offblocks::{WebhookType, codes};
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::auth::parse_json;
 use crate::error::ApiError;
-use crate::server::App;
 
 /// The event types OffBlocks documents (1.12). All are accepted; the sandbox emits the first two.
 pub(crate) const KNOWN_TYPES: &[&str] = &[
@@ -34,18 +28,18 @@ const MAX_URL_LEN: usize = 2048;
 /// The `PUT /webhooks` body.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct PutWebhook {
+pub(crate) struct PutWebhook {
     #[serde(default)]
-    id: Option<String>,
-    callback_url: String,
-    types: Vec<String>,
+    pub(crate) id: Option<String>,
+    pub(crate) callback_url: String,
+    pub(crate) types: Vec<String>,
 }
 
 /// A subscription, as answered.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct Subscription {
-    id: Uuid,
+pub(crate) struct Subscription {
+    pub(crate) id: Uuid,
     #[serde(serialize_with = "as_str")]
     pub(super) callback_url: Url,
     types: Vec<String>,
@@ -77,7 +71,7 @@ impl Subscriptions {
     }
 
     /// Creates (no `id`) or replaces (an existing `id`) a subscription.
-    fn put(
+    pub(super) fn put(
         &self,
         id: Option<Uuid>,
         callback_url: Url,
@@ -184,32 +178,6 @@ pub(super) fn check_types(types: Vec<String>) -> Result<Vec<String>, ApiError> {
         }
     }
     Ok(out)
-}
-
-/// `PUT /webhooks`: `{id?, callbackUrl, types}` → 200 `{id, callbackUrl, types, createdAt,
-/// updatedAt}`; an `id` updates that subscription (404 if there is none).
-pub(crate) async fn put_webhook(
-    State(app): State<Arc<App>>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let request: PutWebhook = parse_json(&body)?;
-    let id = request
-        .id
-        .as_deref()
-        .map(|id| {
-            Uuid::parse_str(id)
-                .map_err(|_| ApiError::bad_request(codes::INVALID_ID, "webhook id must be a UUID"))
-        })
-        .transpose()?;
-    let webhooks = &app.webhooks;
-    let url = check_callback_url(&request.callback_url, webhooks.config.allow_any_host)?;
-    let types = check_types(request.types)?;
-    let subscription = webhooks
-        .subscriptions
-        .put(id, url, types, app.clock.now())?;
-    webhooks.active.store(true, Ordering::Relaxed);
-    tracing::info!(id = %subscription.id, url = %subscription.callback_url, "webhook subscription saved");
-    Ok(Json(subscription).into_response())
 }
 
 #[cfg(test)]

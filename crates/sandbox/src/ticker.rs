@@ -1,9 +1,9 @@
-//! The ticker that applies time-driven transitions while someone is subscribed, so that their
+//! The webhooks' ticker: applies time-driven transitions while someone is subscribed, so that their
 //! events go out even when nobody reads the record.
 
 use std::sync::Weak;
 
-use crate::server::App;
+use crate::state::App;
 
 /// Every `tick`, while at least one subscription exists, applies the transitions that are due
 /// (only the records waiting for one are looked at). Ends when the sandbox is dropped.
