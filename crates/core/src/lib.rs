@@ -35,7 +35,7 @@ pub use policy::{AllowAll, ChallengePolicy, Decision, PolicyInput, PolicyRefusal
 pub use policy_rules::{AllowRules, PolicyFileError, PolicyRules, RateLimit, SiwxRules};
 pub use policy_signer::{PolicySigner, sign_under_policy};
 pub use registry::{
-    Chain, ChainRegistry, KeyLoadError, KeyLoader, KeyOptions, NewKey, RegistryError,
+    Chain, ChainInfo, ChainRegistry, KeyLoadError, KeyLoader, KeyOptions, NewKey, RegistryError,
 };
 pub use signature::{ChallengeSignature, SignatureScheme};
 pub use signer::{ApiIdentity, ChallengeSigner, SigningContext};

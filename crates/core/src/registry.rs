@@ -13,27 +13,52 @@ use crate::{
     SignatureScheme, VerifyError,
 };
 
+/// The constant facts of a chain namespace, returned by [`Chain::info`]; [`Chain`]'s
+/// `namespace`, `shorthand`, `siwx_name` and `scheme` read them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainInfo {
+    /// The CAIP-2 namespace, e.g. `eip155`.
+    pub namespace: &'static str,
+    /// The shorthand the command line accepts for the default chain, e.g. `evm`.
+    pub shorthand: &'static str,
+    /// The name in a Sign-In-with-X header line, e.g. `Ethereum`.
+    pub siwx_name: &'static str,
+    /// The scheme the chain's accounts sign challenges with.
+    pub scheme: SignatureScheme,
+}
+
 /// Everything chain-specific that chain-agnostic code needs, for one CAIP-2 namespace.
 ///
 /// The verifier is the supertrait: [`ChallengeVerifier::verify`] of a chain refuses accounts of
 /// another namespace with [`VerifyError::UnsupportedNamespace`] (every chain crate does the same).
 pub trait Chain: ChallengeVerifier {
+    /// The chain's constant facts (namespace, shorthand, SIWX name, scheme), as data.
+    fn info(&self) -> ChainInfo;
+
     /// The CAIP-2 namespace, e.g. `eip155`.
-    fn namespace(&self) -> &'static str;
+    fn namespace(&self) -> &'static str {
+        self.info().namespace
+    }
 
     /// The shorthand the command line accepts for [`default_chain`](Self::default_chain), e.g.
     /// `evm`.
-    fn shorthand(&self) -> &'static str;
+    fn shorthand(&self) -> &'static str {
+        self.info().shorthand
+    }
 
     /// The chain a shorthand stands for (the namespace's main network).
     fn default_chain(&self) -> ChainId;
 
     /// The chain's name in a Sign-In-with-X header line (`… with your <name> account:`), e.g.
     /// `Ethereum` (EIP-4361) or `Solana` (CAIP-122).
-    fn siwx_name(&self) -> &'static str;
+    fn siwx_name(&self) -> &'static str {
+        self.info().siwx_name
+    }
 
     /// The scheme this chain's accounts sign challenges with.
-    fn scheme(&self) -> SignatureScheme;
+    fn scheme(&self) -> SignatureScheme {
+        self.info().scheme
+    }
 
     /// Checks that `chain` (of this namespace) is one this chain crate signs for; the default
     /// accepts every reference the CAIP-2 grammar allows.

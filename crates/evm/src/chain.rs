@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use chainsig_core::{
-    AccountId, CaipError, Chain, ChainId, ChallengeSignature, ChallengeSigner, ChallengeVerifier,
-    KeyLoadError, KeyLoader, KeyOptions, NewKey, SignatureScheme, VerifyError,
+    AccountId, CaipError, Chain, ChainId, ChainInfo, ChallengeSignature, ChallengeSigner,
+    ChallengeVerifier, KeyLoadError, KeyLoader, KeyOptions, NewKey, SignatureScheme, VerifyError,
 };
 
 use crate::error::KeyError;
@@ -38,24 +38,17 @@ impl ChallengeVerifier for EvmChain {
 }
 
 impl Chain for EvmChain {
-    fn namespace(&self) -> &'static str {
-        "eip155"
-    }
-
-    fn shorthand(&self) -> &'static str {
-        "evm"
+    fn info(&self) -> ChainInfo {
+        ChainInfo {
+            namespace: "eip155",
+            shorthand: "evm",
+            siwx_name: "Ethereum",
+            scheme: SignatureScheme::Eip191Secp256k1,
+        }
     }
 
     fn default_chain(&self) -> ChainId {
         ChainId::eip155(1)
-    }
-
-    fn siwx_name(&self) -> &'static str {
-        "Ethereum"
-    }
-
-    fn scheme(&self) -> SignatureScheme {
-        SignatureScheme::Eip191Secp256k1
     }
 
     fn derived_account(&self, chain: &ChainId, seed: &[u8]) -> Result<AccountId, CaipError> {

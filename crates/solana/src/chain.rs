@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use chainsig_core::{
-    AccountId, CaipError, Chain, ChainId, ChallengeSignature, ChallengeSigner, ChallengeVerifier,
-    KeyLoadError, KeyLoader, KeyOptions, NewKey, SignatureScheme, VerifyError,
+    AccountId, CaipError, Chain, ChainId, ChainInfo, ChallengeSignature, ChallengeSigner,
+    ChallengeVerifier, KeyLoadError, KeyLoader, KeyOptions, NewKey, SignatureScheme, VerifyError,
 };
 use sha2::Digest as _;
 
@@ -41,24 +41,17 @@ impl ChallengeVerifier for SolanaChain {
 }
 
 impl Chain for SolanaChain {
-    fn namespace(&self) -> &'static str {
-        "solana"
-    }
-
-    fn shorthand(&self) -> &'static str {
-        "solana"
+    fn info(&self) -> ChainInfo {
+        ChainInfo {
+            namespace: "solana",
+            shorthand: "solana",
+            siwx_name: "Solana",
+            scheme: SignatureScheme::Ed25519,
+        }
     }
 
     fn default_chain(&self) -> ChainId {
         ChainId::solana_mainnet()
-    }
-
-    fn siwx_name(&self) -> &'static str {
-        "Solana"
-    }
-
-    fn scheme(&self) -> SignatureScheme {
-        SignatureScheme::Ed25519
     }
 
     fn derived_account(&self, chain: &ChainId, seed: &[u8]) -> Result<AccountId, CaipError> {

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use chainsig_core::{
-    AccountId, CaipError, Chain, ChainId, ChallengeSignature, ChallengeSigner, ChallengeVerifier,
-    KeyLoadError, KeyLoader, KeyOptions, NewKey, SignatureScheme, VerifyError,
+    AccountId, CaipError, Chain, ChainId, ChainInfo, ChallengeSignature, ChallengeSigner,
+    ChallengeVerifier, KeyLoadError, KeyLoader, KeyOptions, NewKey, SignatureScheme, VerifyError,
 };
 
 use crate::address::TronAddress;
@@ -42,24 +42,17 @@ impl ChallengeVerifier for TronChain {
 }
 
 impl Chain for TronChain {
-    fn namespace(&self) -> &'static str {
-        TRON_NAMESPACE
-    }
-
-    fn shorthand(&self) -> &'static str {
-        "tron"
+    fn info(&self) -> ChainInfo {
+        ChainInfo {
+            namespace: TRON_NAMESPACE,
+            shorthand: "tron",
+            siwx_name: "Tron",
+            scheme: SignatureScheme::Tip191Secp256k1,
+        }
     }
 
     fn default_chain(&self) -> ChainId {
         TronNetwork::Mainnet.chain_id()
-    }
-
-    fn siwx_name(&self) -> &'static str {
-        "Tron"
-    }
-
-    fn scheme(&self) -> SignatureScheme {
-        SignatureScheme::Tip191Secp256k1
     }
 
     fn check_chain(&self, chain: &ChainId) -> Result<(), CaipError> {

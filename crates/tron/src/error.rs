@@ -79,6 +79,20 @@ pub enum KeyError {
     /// The keystore JSON is malformed or uses an unsupported cipher or KDF.
     #[error("invalid keystore v3 file: {0}")]
     Keystore(String),
+    /// The keystore asks for more key-derivation work than any wallet writes; refused before
+    /// any derivation (see `chainsig_evm::KeyError::KdfTooCostly`).
+    #[error(
+        "keystore {kdf} parameters {found} ask for more work than wallets write; \
+         expected {allowed}"
+    )]
+    KdfTooCostly {
+        /// `scrypt` or `pbkdf2`.
+        kdf: &'static str,
+        /// The file's parameters.
+        found: String,
+        /// What is accepted.
+        allowed: &'static str,
+    },
     /// The keystore's MAC does not match: wrong password or a corrupted file.
     #[error("keystore MAC mismatch: wrong password, or the file is corrupted")]
     WrongPassword,
@@ -108,6 +122,15 @@ impl From<chainsig_evm::KeyError> for KeyError {
             E::InvalidHex { found } => KeyError::InvalidHex { found },
             E::OutOfRange => KeyError::OutOfRange,
             E::Keystore(reason) => KeyError::Keystore(reason),
+            E::KdfTooCostly {
+                kdf,
+                found,
+                allowed,
+            } => KeyError::KdfTooCostly {
+                kdf,
+                found,
+                allowed,
+            },
             E::WrongPassword => KeyError::WrongPassword,
             E::PasswordRequired => KeyError::PasswordRequired,
             E::Mnemonic(reason) => KeyError::Mnemonic(reason),

@@ -94,6 +94,23 @@ fn ethereum_keystores_load_for_tron() {
 }
 
 #[test]
+fn a_hostile_keystore_is_refused_as_too_costly_not_as_malformed() {
+    // Parameters over what wallets write (1 GiB of scrypt): the shared loader refuses them
+    // before deriving, and Tron keeps the typed reason instead of a keystore string.
+    let mut file: Value = serde_json::from_str(SCRYPT).unwrap();
+    file["crypto"]["kdfparams"]["n"] = Value::from(1u64 << 20);
+    let err = LocalTronSigner::from_keystore_json(&file.to_string(), PASSWORD).unwrap_err();
+    assert!(
+        matches!(err, KeyError::KdfTooCostly { kdf: "scrypt", .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("expected n a power of two"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_keystore_may_declare_the_tron_address_but_not_another() {
     let mut file: Value = serde_json::from_str(PBKDF2).unwrap();
     let tron = address_of_key_42();

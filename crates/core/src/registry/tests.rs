@@ -30,20 +30,16 @@ impl ChallengeVerifier for TestChain {
 }
 
 impl Chain for TestChain {
-    fn namespace(&self) -> &'static str {
-        "test"
-    }
-    fn shorthand(&self) -> &'static str {
-        "t"
+    fn info(&self) -> ChainInfo {
+        ChainInfo {
+            namespace: "test",
+            shorthand: "t",
+            siwx_name: "Test",
+            scheme: SignatureScheme::Ed25519,
+        }
     }
     fn default_chain(&self) -> ChainId {
         "test:main".parse().unwrap_or_else(|_| unreachable!())
-    }
-    fn siwx_name(&self) -> &'static str {
-        "Test"
-    }
-    fn scheme(&self) -> SignatureScheme {
-        SignatureScheme::Ed25519
     }
     fn check_chain(&self, chain: &ChainId) -> Result<(), CaipError> {
         if chain.reference() == "main" {
