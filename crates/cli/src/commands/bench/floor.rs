@@ -12,6 +12,8 @@ use axum::routing::post;
 use chainsig_api::{Client, CreateCustomer, IdempotencyKey};
 use chainsig_core::ChallengeSigner;
 use chainsig_httpsig::{P384SigningKey, RequestSigner};
+use chainsig_offblocks::headers;
+use chainsig_offblocks::paths::{self, API_PREFIX};
 use tokio::net::TcpListener;
 
 use super::cpu::cpu_time;
@@ -49,13 +51,17 @@ impl Exchange {
 
         let key = P384SigningKey::generate().map_err(|e| failed(&e))?;
         let signer = RequestSigner::new(key, uuid::Uuid::new_v4().to_string());
-        let mut request = axum::http::Request::post("http://127.0.0.1/v1/customers")
-            .header(header::AUTHORIZATION, format!("Bearer {token}"))
-            .header(header::CONTENT_TYPE, "application/json")
-            .header(header::ACCEPT, "application/json")
-            .header("idempotency-key", IdempotencyKey::new().uuid().to_string())
-            .body(body)
-            .map_err(|e| failed(&e))?;
+        let mut request =
+            axum::http::Request::post(format!("http://127.0.0.1{API_PREFIX}{}", paths::CUSTOMERS))
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::ACCEPT, "application/json")
+                .header(
+                    headers::IDEMPOTENCY_KEY,
+                    IdempotencyKey::new().uuid().to_string(),
+                )
+                .body(body)
+                .map_err(|e| failed(&e))?;
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default()
@@ -129,7 +135,7 @@ pub(super) async fn measure(
     let addr = listener.local_addr().map_err(|e| failed(&e))?;
     let answer = exchange.answer.clone();
     let router = axum::Router::new().route(
-        "/v1/customers",
+        &format!("{API_PREFIX}{}", paths::CUSTOMERS),
         post(move |body: Bytes| {
             let answer = answer.clone();
             async move {
@@ -158,7 +164,7 @@ pub(super) async fn measure(
         .no_proxy()
         .build()
         .map_err(|e| failed(&e))?;
-    let url = format!("http://{addr}/v1/customers");
+    let url = format!("http://{addr}{API_PREFIX}{}", paths::CUSTOMERS);
     let next = Arc::new(AtomicUsize::new(0));
 
     let cpu_before = cpu_time();
@@ -220,7 +226,7 @@ pub(super) async fn token(
     let mut last = String::new();
     for _ in 0..10 {
         let answer = async {
-            http.post(format!("{base_url}/auth/token"))
+            http.post(format!("{base_url}{}", paths::TOKEN))
                 .json(&credentials)
                 .send()
                 .await?
