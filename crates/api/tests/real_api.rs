@@ -424,6 +424,22 @@ fn not_authorised() -> Response {
     (StatusCode::UNAUTHORIZED, "Not authorised").into_response()
 }
 
+/// `POST /auth/token` as documented: a token of the current generation for the current, not
+/// revoked, credentials; `401 Invalid credentials` (plain text) otherwise.
+fn token_answer(auth: &Auth, body: &[u8]) -> Response {
+    let request: serde_json::Value = serde_json::from_slice(body).unwrap();
+    if auth.revoked
+        || request["apiKey"] != auth.api_key.as_str()
+        || request["apiSecret"] != auth.api_secret.as_str()
+    {
+        return (StatusCode::UNAUTHORIZED, "Invalid credentials").into_response();
+    }
+    axum::Json(json!({
+        "token": current_token(auth), "expiresAt": 4_000_000_000u64, "tokenType": "Bearer",
+    }))
+    .into_response()
+}
+
 /// An API answering the credentials and signing-key endpoints as documented (1.3, 1.7): `204`
 /// with an empty body and no content type, tokens invalidated by a rotation or revocation.
 async fn documented_auth_api(state: Shared) -> String {
@@ -438,18 +454,7 @@ async fn documented_auth_api(state: Shared) -> String {
         .route(
             "/v1/auth/token",
             post(move |body: axum::body::Bytes| async move {
-                let auth = token_state.lock().unwrap();
-                let request: serde_json::Value = serde_json::from_slice(&body).unwrap();
-                if auth.revoked
-                    || request["apiKey"] != auth.api_key.as_str()
-                    || request["apiSecret"] != auth.api_secret.as_str()
-                {
-                    return (StatusCode::UNAUTHORIZED, "Invalid credentials").into_response();
-                }
-                axum::Json(json!({
-                    "token": current_token(&auth), "expiresAt": 4_000_000_000u64, "tokenType": "Bearer",
-                }))
-                .into_response()
+                token_answer(&token_state.lock().unwrap(), &body)
             }),
         )
         .route(
@@ -786,15 +791,7 @@ async fn a_request_refused_twice_across_a_rotation_is_sent_once_more() {
         .route(
             "/v1/auth/token",
             post(move |body: axum::body::Bytes| async move {
-                let auth = token_state.lock().unwrap();
-                let request: serde_json::Value = serde_json::from_slice(&body).unwrap();
-                if request["apiSecret"] != auth.api_secret.as_str() {
-                    return (StatusCode::UNAUTHORIZED, "Invalid credentials").into_response();
-                }
-                axum::Json(json!({
-                    "token": current_token(&auth), "expiresAt": 4_000_000_000u64, "tokenType": "Bearer",
-                }))
-                .into_response()
+                token_answer(&token_state.lock().unwrap(), &body)
             }),
         )
         .route(
@@ -807,6 +804,7 @@ async fn a_request_refused_twice_across_a_rotation_is_sent_once_more() {
                             return not_authorised();
                         }
                         let request: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                        auth.api_key = request["apiKey"].as_str().unwrap().to_owned();
                         auth.api_secret = request["apiSecret"].as_str().unwrap().to_owned();
                         auth.generation += 1;
                     }
