@@ -18,9 +18,9 @@
 //! | `OFFBLOCKS_API_SECRET`       | API secret                                                       |
 //! | `OFFBLOCKS_SIGNING_KEY_FILE` | the P-384 request-signing private key, PEM (PKCS#8 or SEC1)      |
 //! | `OFFBLOCKS_KEY_ID`           | its key id; when unset the key is registered first and the id is printed on stderr |
-//! | `CHAINSIG_CHAIN`             | `evm` (`eip155:1`), `solana` (mainnet) or a CAIP-2 chain id      |
-//! | `CHAINSIG_KEY_FILE`          | the customer's key: EVM 0x-hex or keystore v3 JSON, Solana `solana-keygen` JSON or base58 |
-//! | `CHAINSIG_KEY_PASSWORD`      | the keystore's password (EVM keystore files only)                |
+//! | `CHAINSIG_CHAIN`             | `evm` (`eip155:1`), `solana` (mainnet), `tron` (mainnet) or a CAIP-2 chain id |
+//! | `CHAINSIG_KEY_FILE`          | the customer's key, in any format its chain's registry entry reads (EVM 0x-hex or keystore v3, Solana `solana-keygen` JSON or base58, Tron hex or keystore v3) |
+//! | `CHAINSIG_KEY_PASSWORD`      | the keystore's password (keystore v3 files only)                |
 //! | `OFFBLOCKS_SIMULATE_KYC`     | `1`: approve KYC through the simulator (sandboxes only)           |
 //! | `CHAINSIG_EXTERNAL_ID`       | your id for the customer (default `chainsig-<address>`)          |
 //! | `CHAINSIG_CURRENCY`          | the account's currency (default `EUR`)                           |
@@ -32,14 +32,14 @@
 use std::error::Error;
 use std::fmt;
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use chainsig::ChallengeSigner;
 use chainsig::api::{
     Account, Client, CreateAccount, CustomerStatus, FlowEvent, FlowOptions, IdempotencyKey,
 };
-use chainsig::evm::LocalEvmSigner;
+use chainsig::core::KeyOptions;
 use chainsig::httpsig::P384SigningKey;
-use chainsig::solana::LocalSolanaSigner;
-use chainsig::{ChainId, ChallengeSigner};
 use uuid::Uuid;
 
 #[tokio::main]
@@ -188,40 +188,32 @@ fn read(path: &str, variable: &str) -> Result<String, Failure> {
     std::fs::read_to_string(path).map_err(|e| fail(format!("{variable}: cannot read {path}: {e}")))
 }
 
-/// The customer's signer for `chain` (`evm`, `solana` or a CAIP-2 id) from the key file.
+/// The customer's signer for `chain` (a shorthand such as `evm`, `solana`, `tron`, or a CAIP-2
+/// id) from the key file, through the chain registry: every chain the build supports, no list here.
 fn wallet(
     chain: &str,
     key_file: &str,
     password: Option<&str>,
-) -> Result<Box<dyn ChallengeSigner>, Failure> {
-    let chain: ChainId = match chain.trim() {
-        "evm" => ChainId::eip155(1),
-        "solana" => ChainId::solana_mainnet(),
-        caip2 => caip2.parse().map_err(|e| {
-            fail(format!(
-                "CHAINSIG_CHAIN must be `evm`, `solana` or a CAIP-2 chain id: {e}"
-            ))
-        })?,
-    };
+) -> Result<Arc<dyn ChallengeSigner>, Failure> {
+    let chains = chainsig::chains();
+    let chain = chains.parse_chain(chain.trim()).map_err(|e| {
+        fail(format!(
+            "CHAINSIG_CHAIN must be one of {} or a CAIP-2 id of those: {e}",
+            chains.shorthands()
+        ))
+    })?;
+    let keys = chains
+        .for_chain(&chain)
+        .ok()
+        .and_then(|entry| entry.keys())
+        .ok_or_else(|| fail(format!("CHAINSIG_CHAIN: no key files for `{chain}`")))?;
     let text = read(key_file, "CHAINSIG_KEY_FILE")?;
-    let bad_key = |e: &dyn fmt::Display| fail(format!("CHAINSIG_KEY_FILE ({key_file}): {e}"));
-    if chain.is_eip155() {
-        let signer = LocalEvmSigner::from_key_file_contents(&text, password.map(str::as_bytes))
-            .map_err(|e| bad_key(&e))?
-            .with_chain(chain)
-            .map_err(|e| bad_key(&e))?;
-        Ok(Box::new(signer))
-    } else if chain.is_solana() {
-        let signer = LocalSolanaSigner::from_key_file_contents(&text)
-            .map_err(|e| bad_key(&e))?
-            .with_chain(chain)
-            .map_err(|e| bad_key(&e))?;
-        Ok(Box::new(signer))
-    } else {
-        Err(fail(format!(
-            "CHAINSIG_CHAIN: no signer for `{chain}` (supported: eip155, solana)"
-        )))
-    }
+    keys.load(
+        &chain,
+        &text,
+        KeyOptions::default().with_password(password.map(str::as_bytes)),
+    )
+    .map_err(|e| fail(format!("CHAINSIG_KEY_FILE ({key_file}): {e}")))
 }
 
 fn describe(event: &FlowEvent) -> String {

@@ -1,10 +1,12 @@
-//! Sign an OffBlocks-style challenge with a fresh EVM key and a fresh Solana key, verify both,
+//! Sign an OffBlocks-style challenge with a fresh EVM, Solana and Tron key, verify each,
 //! and print what a wallet backend would send to `/challenge/sign`.
 //!
 //! `cargo run --example sign_challenge`
 
+use chainsig::core::ChallengeVerifier as _;
 use chainsig::evm::LocalEvmSigner;
 use chainsig::solana::LocalSolanaSigner;
+use chainsig::tron::LocalTronSigner;
 use chainsig::{Challenge, ChallengeSigner};
 
 // `pub(crate)`: tests/examples.rs runs it.
@@ -21,13 +23,13 @@ pub(crate) async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let signers: Vec<Box<dyn ChallengeSigner>> = vec![
         Box::new(LocalEvmSigner::random()),
         Box::new(LocalSolanaSigner::random()),
+        Box::new(LocalTronSigner::random()),
     ];
+    let chains = chainsig::chains();
     for signer in &signers {
         let signature = signer.sign_challenge(&challenge).await?;
-        match signer.account().chain().namespace() {
-            "eip155" => chainsig::evm::verify(signer.account(), challenge.bytes(), &signature)?,
-            _ => chainsig::solana::verify(signer.account(), challenge.bytes(), &signature)?,
-        }
+        // The registry picks the account's chain's verifier.
+        chains.verify(signer.account(), challenge.bytes(), &signature)?;
         let body = serde_json::json!({
             "chainId": signer.account().to_string(),
             "challenge": challenge.as_base64(),
