@@ -10,25 +10,20 @@
 //! that signed with another key never reaches OffBlocks.
 
 use alloy_signer_local::PrivateKeySigner;
-use chainsig::api::{Client, CreateAccount, FlowEvent, FlowOptions, IdempotencyKey};
+use chainsig::api::{CreateAccount, FlowEvent, FlowOptions, IdempotencyKey};
 use chainsig::evm::AlloyChallengeSigner;
-use chainsig::httpsig::P384SigningKey;
 use chainsig::{ChainId, ChallengeSigner};
 use chainsig_sandbox::{Sandbox, SandboxConfig};
+
+#[path = "support/mod.rs"]
+mod support;
 
 // `pub(crate)`: tests/examples.rs runs it.
 #[tokio::main]
 pub(crate) async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sandbox = Sandbox::start(SandboxConfig::default()).await?;
 
-    let request_key = P384SigningKey::generate()?;
-    let public_key = request_key.public_key_pem();
-    let client = Client::builder()
-        .base_url(sandbox.base_url())
-        .credentials(sandbox.api_key(), sandbox.api_secret().to_owned())
-        .signing_key(request_key)
-        .build()?;
-    client.register_signing_key(&public_key).await?;
+    let (client, _key_id) = support::registered_client(&sandbox).await?;
 
     // The customer's wallet: an alloy signer, named on zkSync Era (eip155:324).
     let wallet = PrivateKeySigner::random();

@@ -17,11 +17,10 @@
 
 use std::time::Duration;
 
-use chainsig::api::{Client, CreateAccount, FlowEvent, FlowOptions, IdempotencyKey};
+use chainsig::api::{CreateAccount, FlowEvent, FlowOptions, IdempotencyKey};
 use std::sync::Arc;
 
 use chainsig::core::{MemoryAuditSink, async_trait};
-use chainsig::httpsig::P384SigningKey;
 use chainsig::solana::{Ed25519ChallengeSigner, Ed25519Signer, LocalSolanaSigner};
 use chainsig::{Challenge, ChallengeSigner, PolicySigner, SignerError, StandardPolicy};
 use chainsig_sandbox::{Sandbox, SandboxConfig};
@@ -148,6 +147,9 @@ impl Ed25519Signer for CustodyKey {
 // Onboarding with it.
 // ---------------------------------------------------------------------------------------------
 
+#[path = "support/mod.rs"]
+mod support;
+
 // `pub(crate)`: tests/examples.rs runs it.
 #[tokio::main]
 pub(crate) async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -169,14 +171,7 @@ pub(crate) async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let sandbox = Sandbox::start(SandboxConfig::default()).await?;
-    let request_key = P384SigningKey::generate()?;
-    let public_key = request_key.public_key_pem();
-    let client = Client::builder()
-        .base_url(sandbox.base_url())
-        .credentials(sandbox.api_key(), sandbox.api_secret().to_owned())
-        .signing_key(request_key)
-        .build()?;
-    client.register_signing_key(&public_key).await?;
+    let (client, _key_id) = support::registered_client(&sandbox).await?;
 
     let options = FlowOptions::default().on_event(|event| match event {
         FlowEvent::CustomerCreated { customer_id, .. } => {

@@ -7,12 +7,14 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chainsig::ChallengeSigner;
-use chainsig::api::{Client, CreateAccount, FlowOptions, IdempotencyKey};
+use chainsig::api::{CreateAccount, FlowOptions, IdempotencyKey};
 use chainsig::evm::LocalEvmSigner;
-use chainsig::httpsig::P384SigningKey;
 use chainsig::solana::LocalSolanaSigner;
 use chainsig::tron::LocalTronSigner;
 use chainsig_sandbox::{Sandbox, SandboxConfig};
+
+#[path = "support/mod.rs"]
+mod support;
 
 // `pub(crate)`: tests/examples.rs runs it.
 #[tokio::main]
@@ -21,15 +23,9 @@ pub(crate) async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sandbox = Sandbox::start(SandboxConfig::default()).await?;
     println!("sandbox listening at {}\n", sandbox.base_url());
 
-    // 2. The integrator's client: API credentials and a P-384 request-signing key.
-    let request_key = P384SigningKey::generate()?;
-    let public_key = request_key.public_key_pem();
-    let client = Client::builder()
-        .base_url(sandbox.base_url())
-        .credentials(sandbox.api_key(), sandbox.api_secret().to_owned())
-        .signing_key(request_key)
-        .build()?;
-    let key_id = client.register_signing_key(&public_key).await?;
+    // 2. The integrator's client: API credentials and a P-384 request-signing key, registered
+    //    with OffBlocks (the builder is in examples/support/mod.rs).
+    let (client, key_id) = support::registered_client(&sandbox).await?;
     println!("request-signing key registered as {key_id}\n");
 
     // 3. Three customers, each with their own wallet key on one of OffBlocks' chains.

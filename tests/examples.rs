@@ -2,6 +2,9 @@
 //! called (each builds its own runtime, so these are plain tests, not tokio tests).
 //! `examples/onboard.rs` has its own tests in `onboard_example.rs`.
 
+// Each example includes `examples/support/mod.rs` itself, as it does when built alone.
+#![allow(clippy::duplicate_mod)]
+
 #[path = "../examples/alloy_signer.rs"]
 mod alloy_signer;
 

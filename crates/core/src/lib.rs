@@ -36,6 +36,7 @@ pub use policy_rules::{AllowRules, PolicyFileError, PolicyRules, RateLimit, Siwx
 pub use policy_signer::{PolicySigner, sign_under_policy};
 pub use registry::{
     Chain, ChainInfo, ChainRegistry, KeyLoadError, KeyLoader, KeyOptions, NewKey, RegistryError,
+    VerifyFn,
 };
 pub use signature::{ChallengeSignature, SignatureScheme};
 pub use signer::{ApiIdentity, ChallengeSigner, SigningContext};

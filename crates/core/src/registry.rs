@@ -3,7 +3,7 @@
 //! choose code by chain (the sandbox, the CLI, the bench) list the chains they support, one line
 //! each.
 
-use std::fmt;
+use std::fmt::{self, Debug};
 use std::sync::Arc;
 
 use zeroize::Zeroizing;
@@ -13,9 +13,15 @@ use crate::{
     SignatureScheme, VerifyError,
 };
 
+/// A chain's signature check: `Ok(())` when `signature` was made by `account` over `message` (the
+/// decoded challenge bytes); an account of another namespace is
+/// [`VerifyError::UnsupportedNamespace`].
+pub type VerifyFn = fn(&AccountId, &[u8], &ChallengeSignature) -> Result<(), VerifyError>;
+
 /// The constant facts of a chain namespace, returned by [`Chain::info`]; [`Chain`]'s
-/// `namespace`, `shorthand`, `siwx_name` and `scheme` read them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `namespace`, `shorthand`, `siwx_name` and `scheme` read them, and the chain's
+/// [`ChallengeVerifier`] is its `verify`.
+#[derive(Debug, Clone, Copy)]
 pub struct ChainInfo {
     /// The CAIP-2 namespace, e.g. `eip155`.
     pub namespace: &'static str,
@@ -25,14 +31,18 @@ pub struct ChainInfo {
     pub siwx_name: &'static str,
     /// The scheme the chain's accounts sign challenges with.
     pub scheme: SignatureScheme,
+    /// The chain crate's verification function (e.g. `chainsig_evm::verify`), which every
+    /// [`Chain`] is a [`ChallengeVerifier`] through.
+    pub verify: VerifyFn,
 }
 
 /// Everything chain-specific that chain-agnostic code needs, for one CAIP-2 namespace.
 ///
-/// The verifier is the supertrait: [`ChallengeVerifier::verify`] of a chain refuses accounts of
-/// another namespace with [`VerifyError::UnsupportedNamespace`] (every chain crate does the same).
-pub trait Chain: ChallengeVerifier {
-    /// The chain's constant facts (namespace, shorthand, SIWX name, scheme), as data.
+/// Every chain is a [`ChallengeVerifier`] through its [`ChainInfo::verify`], which refuses
+/// accounts of another namespace with [`VerifyError::UnsupportedNamespace`].
+pub trait Chain: Send + Sync + Debug {
+    /// The chain's constant facts (namespace, shorthand, SIWX name, scheme, verification), as
+    /// data.
     fn info(&self) -> ChainInfo;
 
     /// The CAIP-2 namespace, e.g. `eip155`.

@@ -2,7 +2,7 @@
 
 use std::fmt::Debug;
 
-use crate::{AccountId, ChallengeSignature, VerifyError};
+use crate::{AccountId, Chain, ChallengeSignature, VerifyError};
 
 /// Checks that `signature` was made by `account` over `message` (the decoded challenge bytes).
 ///
@@ -17,13 +17,15 @@ pub trait ChallengeVerifier: Send + Sync + Debug {
     ) -> Result<(), VerifyError>;
 }
 
-impl<T: ChallengeVerifier + ?Sized> ChallengeVerifier for &T {
+/// A registry entry verifies with its [`ChainInfo::verify`](crate::ChainInfo::verify), so a
+/// chain (`&EvmChain`, `&dyn Chain`) is a verifier without an impl of its own.
+impl<T: Chain + ?Sized> ChallengeVerifier for T {
     fn verify(
         &self,
         account: &AccountId,
         message: &[u8],
         signature: &ChallengeSignature,
     ) -> Result<(), VerifyError> {
-        (**self).verify(account, message, signature)
+        (self.info().verify)(account, message, signature)
     }
 }

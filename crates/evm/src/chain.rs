@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use chainsig_core::{
-    AccountId, CaipError, Chain, ChainId, ChainInfo, ChallengeSignature, ChallengeSigner,
-    ChallengeVerifier, KeyLoadError, KeyLoader, KeyOptions, NewKey, SignatureScheme, VerifyError,
+    AccountId, CaipError, Chain, ChainId, ChainInfo, ChallengeSigner, KeyLoadError, KeyLoader,
+    KeyOptions, NewKey, SignatureScheme,
 };
 
 use crate::error::KeyError;
@@ -26,17 +26,6 @@ use crate::local::LocalEvmSigner;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EvmChain;
 
-impl ChallengeVerifier for EvmChain {
-    fn verify(
-        &self,
-        account: &AccountId,
-        message: &[u8],
-        signature: &ChallengeSignature,
-    ) -> Result<(), VerifyError> {
-        crate::verify(account, message, signature)
-    }
-}
-
 impl Chain for EvmChain {
     fn info(&self) -> ChainInfo {
         ChainInfo {
@@ -44,6 +33,7 @@ impl Chain for EvmChain {
             shorthand: "evm",
             siwx_name: "Ethereum",
             scheme: SignatureScheme::Eip191Secp256k1,
+            verify: crate::verify,
         }
     }
 

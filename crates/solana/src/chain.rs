@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use chainsig_core::{
-    AccountId, CaipError, Chain, ChainId, ChainInfo, ChallengeSignature, ChallengeSigner,
-    ChallengeVerifier, KeyLoadError, KeyLoader, KeyOptions, NewKey, SignatureScheme, VerifyError,
+    AccountId, CaipError, Chain, ChainId, ChainInfo, ChallengeSigner, KeyLoadError, KeyLoader,
+    KeyOptions, NewKey, SignatureScheme,
 };
 use sha2::Digest as _;
 
@@ -29,17 +29,6 @@ use crate::local::LocalSolanaSigner;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SolanaChain;
 
-impl ChallengeVerifier for SolanaChain {
-    fn verify(
-        &self,
-        account: &AccountId,
-        message: &[u8],
-        signature: &ChallengeSignature,
-    ) -> Result<(), VerifyError> {
-        crate::verify(account, message, signature)
-    }
-}
-
 impl Chain for SolanaChain {
     fn info(&self) -> ChainInfo {
         ChainInfo {
@@ -47,6 +36,7 @@ impl Chain for SolanaChain {
             shorthand: "solana",
             siwx_name: "Solana",
             scheme: SignatureScheme::Ed25519,
+            verify: crate::verify,
         }
     }
 

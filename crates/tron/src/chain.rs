@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use chainsig_core::{
-    AccountId, CaipError, Chain, ChainId, ChainInfo, ChallengeSignature, ChallengeSigner,
-    ChallengeVerifier, KeyLoadError, KeyLoader, KeyOptions, NewKey, SignatureScheme, VerifyError,
+    AccountId, CaipError, Chain, ChainId, ChainInfo, ChallengeSigner, KeyLoadError, KeyLoader,
+    KeyOptions, NewKey, SignatureScheme,
 };
 
 use crate::address::TronAddress;
@@ -30,17 +30,6 @@ use crate::network::{TRON_NAMESPACE, TronNetwork};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TronChain;
 
-impl ChallengeVerifier for TronChain {
-    fn verify(
-        &self,
-        account: &AccountId,
-        message: &[u8],
-        signature: &ChallengeSignature,
-    ) -> Result<(), VerifyError> {
-        crate::verify(account, message, signature)
-    }
-}
-
 impl Chain for TronChain {
     fn info(&self) -> ChainInfo {
         ChainInfo {
@@ -48,6 +37,7 @@ impl Chain for TronChain {
             shorthand: "tron",
             siwx_name: "Tron",
             scheme: SignatureScheme::Tip191Secp256k1,
+            verify: crate::verify,
         }
     }
 

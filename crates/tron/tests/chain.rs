@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used)] // tests: a panic is a failure report
 
 use chainsig_core::{
-    Chain, ChainId, ChainRegistry, Challenge, ChallengeSigner, KeyLoadError, KeyOptions,
-    SignatureScheme, VerifyError,
+    Chain, ChainId, ChainRegistry, Challenge, ChallengeSigner, ChallengeVerifier, KeyLoadError,
+    KeyOptions, SignatureScheme, VerifyError,
 };
 use chainsig_tron::{LocalTronSigner, TronAddress, TronChain, TronNetwork};
 

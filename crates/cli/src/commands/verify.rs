@@ -2,7 +2,9 @@
 
 use std::process::ExitCode;
 
-use chainsig_core::{AccountId, ChallengeSignature, SignatureScheme, VerifyError};
+use chainsig_core::{
+    AccountId, ChallengeSignature, ChallengeVerifier, SignatureScheme, VerifyError,
+};
 use serde_json::json;
 
 use crate::chain::{chain_of, registry};

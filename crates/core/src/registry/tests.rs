@@ -7,25 +7,22 @@ use super::*;
 #[derive(Debug)]
 struct TestChain;
 
-impl ChallengeVerifier for TestChain {
-    fn verify(
-        &self,
-        account: &AccountId,
-        message: &[u8],
-        signature: &ChallengeSignature,
-    ) -> Result<(), VerifyError> {
-        if account.chain().namespace() != "test" {
-            return Err(VerifyError::UnsupportedNamespace {
-                namespace: account.chain().namespace().to_owned(),
-            });
-        }
-        if signature.as_bytes() == &message[..64.min(message.len())] {
-            Ok(())
-        } else {
-            Err(VerifyError::Mismatch {
-                account: account.to_string(),
-            })
-        }
+fn verify_test(
+    account: &AccountId,
+    message: &[u8],
+    signature: &ChallengeSignature,
+) -> Result<(), VerifyError> {
+    if account.chain().namespace() != "test" {
+        return Err(VerifyError::UnsupportedNamespace {
+            namespace: account.chain().namespace().to_owned(),
+        });
+    }
+    if signature.as_bytes() == &message[..64.min(message.len())] {
+        Ok(())
+    } else {
+        Err(VerifyError::Mismatch {
+            account: account.to_string(),
+        })
     }
 }
 
@@ -36,6 +33,7 @@ impl Chain for TestChain {
             shorthand: "t",
             siwx_name: "Test",
             scheme: SignatureScheme::Ed25519,
+            verify: verify_test,
         }
     }
     fn default_chain(&self) -> ChainId {

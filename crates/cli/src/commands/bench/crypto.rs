@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chainsig_core::{ChainId, Challenge, ChallengeSigner};
+use chainsig_core::{ChainId, Challenge, ChallengeSigner, ChallengeVerifier};
 use chainsig_httpsig::P384SigningKey;
 
 use crate::chain::registry;
