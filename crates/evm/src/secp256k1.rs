@@ -3,8 +3,10 @@
 //! recovery, and private-key loading (hex, keystore v3, BIP-39).
 //!
 //! A chain crate that signs with secp256k1 composes these instead of copying them, so a fix to
-//! key parsing or signature strictness lands once for every such chain. They are primitives: a
-//! chain crate wraps them in its own signer, verifier and error types.
+//! key parsing or signature strictness lands once for every such chain. They are primitives: the
+//! signers over them ([`Secp256k1LocalSigner`](crate::Secp256k1LocalSigner),
+//! [`Secp256k1KmsSigner`](crate::Secp256k1KmsSigner)) are generic over the chain's
+//! [`Secp256k1Chain`](crate::Secp256k1Chain), and their key errors ([`KeyError`]) are shared.
 
 use alloy_primitives::Keccak256;
 use alloy_signer_local::MnemonicBuilder;
@@ -163,9 +165,11 @@ pub enum KeyFileKind {
 }
 
 /// Classifies key-file text; another chain's key (a solana-keygen array, a base58 Solana
-/// secret) or a mnemonic is [`KeyError::WrongChain`], saying what it looks like.
-pub fn classify_key_file(text: &str) -> Result<KeyFileKind, KeyError> {
-    crate::key_file::classify(text)
+/// secret) or a mnemonic is [`KeyError::WrongChain`], saying what it looks like and what was
+/// `expected` (the caller's key-file form, e.g. "an EVM key (0x-hex private key or keystore v3
+/// JSON)").
+pub fn classify_key_file(text: &str, expected: &'static str) -> Result<KeyFileKind, KeyError> {
+    crate::key_file::classify(text, expected)
 }
 
 /// The key's 32 bytes as hex, `0x`-prefixed when `prefixed`, with room for a final newline (the

@@ -146,8 +146,11 @@ fn bad_and_foreign_keys_are_typed_errors() {
         KeyError::OutOfRange
     );
     let solana_array = format!("[{}]", vec!["1"; 64].join(","));
+    // Pretty-printed, the array has 64 words: still a keypair, not a mnemonic.
+    let spaced_array = format!("[\n  {}\n]", vec!["1"; 64].join(",\n  "));
     for (text, looks_like) in [
         (solana_array.as_str(), "solana-keygen"),
+        (spaced_array.as_str(), "solana-keygen"),
         (
             "test test test test test test test test test test test junk",
             "mnemonic",
