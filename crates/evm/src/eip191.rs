@@ -43,6 +43,7 @@ impl Secp256k1Message for Eip191 {
 }
 
 impl Secp256k1Chain for Eip191 {
+    const NAME: &'static str = "EVM";
     const SIGNER_NAME: &'static str = "LocalEvmSigner";
     const KEY_FILE: &'static str = "an EVM key (0x-hex private key or keystore v3 JSON)";
     const HEX_PREFIX: bool = true;

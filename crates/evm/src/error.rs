@@ -9,9 +9,11 @@
 pub enum KeyError {
     /// Not 64 hex digits (optionally `0x`-prefixed).
     #[error(
-        "invalid secp256k1 private key: expected 64 hex digits (optionally 0x-prefixed), {found}"
+        "invalid {chain} private key: expected 64 hex digits (optionally 0x-prefixed), {found}"
     )]
     InvalidHex {
+        /// The chain whose key was expected (`EVM`, `Tron`).
+        chain: &'static str,
         /// What was found instead (a length or a character class, never the key).
         found: String,
     },

@@ -31,17 +31,23 @@ pub(crate) fn classify(text: &str, expected: &'static str) -> Result<KeyFileKind
     Ok(KeyFileKind::Hex)
 }
 
-/// Parses `0x` + 64 hex digits (the prefix is optional), describing a failure without echoing it.
-pub(crate) fn parse_hex_key(text: &str) -> Result<zeroize::Zeroizing<[u8; 32]>, KeyError> {
+/// Parses `0x` + 64 hex digits (the prefix is optional), describing a failure without echoing it
+/// and naming the `chain` whose key was expected.
+pub(crate) fn parse_hex_key(
+    text: &str,
+    chain: &'static str,
+) -> Result<zeroize::Zeroizing<[u8; 32]>, KeyError> {
     let trimmed = text.trim();
     let digits = trimmed.strip_prefix("0x").unwrap_or(trimmed);
     let mut key = zeroize::Zeroizing::new([0u8; 32]);
     if digits.len() != 64 {
         return Err(KeyError::InvalidHex {
+            chain,
             found: format!("found {} characters", digits.len()),
         });
     }
     hex::decode_to_slice(digits, key.as_mut_slice()).map_err(|_| KeyError::InvalidHex {
+        chain,
         found: "found a character that is not a hex digit".into(),
     })?;
     Ok(key)

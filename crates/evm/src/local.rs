@@ -82,7 +82,7 @@ impl<M: Secp256k1Chain> Secp256k1LocalSigner<M> {
 
     /// From hex text: 64 hex digits, optionally `0x`-prefixed, surrounding whitespace ignored.
     pub fn from_hex(text: &str) -> Result<Self, KeyError> {
-        Ok(Self::from_signing_key(key_from_hex(text)?))
+        Ok(Self::from_signing_key(key_from_hex(text, M::NAME)?))
     }
 
     /// From an Ethereum keystore v3 JSON document (scrypt or pbkdf2, aes-128-ctr) and its

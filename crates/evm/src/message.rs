@@ -24,6 +24,8 @@ pub trait Secp256k1Message: Send + Sync + 'static {
 /// declares. [`Eip191`](crate::Eip191) is EVM's, `chainsig_tron::Tip191` Tron's; one
 /// [`Secp256k1LocalSigner`](crate::Secp256k1LocalSigner) serves both.
 pub trait Secp256k1Chain: Secp256k1Message {
+    /// The chain's name in messages (`EVM`, `Tron`: "invalid Tron private key …").
+    const NAME: &'static str;
     /// The local signer's name in `Debug` output (`LocalEvmSigner`, `LocalTronSigner`).
     const SIGNER_NAME: &'static str;
     /// What a key file of this chain holds, ending the message of

@@ -116,9 +116,10 @@ pub fn key_from_bytes(bytes: &[u8; 32]) -> Result<SigningKey, KeyError> {
     SigningKey::from_bytes(bytes.into()).map_err(|_| KeyError::OutOfRange)
 }
 
-/// A key from 64 hex digits (optionally `0x`-prefixed, surrounding whitespace ignored).
-pub fn key_from_hex(text: &str) -> Result<SigningKey, KeyError> {
-    let bytes = crate::key_file::parse_hex_key(text)?;
+/// A key from 64 hex digits (optionally `0x`-prefixed, surrounding whitespace ignored); a
+/// malformed text is [`KeyError::InvalidHex`], naming `chain` (e.g. `EVM`).
+pub fn key_from_hex(text: &str, chain: &'static str) -> Result<SigningKey, KeyError> {
+    let bytes = crate::key_file::parse_hex_key(text, chain)?;
     key_from_bytes(&bytes)
 }
 

@@ -38,6 +38,7 @@ impl Secp256k1Message for Tip191 {
 }
 
 impl Secp256k1Chain for Tip191 {
+    const NAME: &'static str = "Tron";
     const SIGNER_NAME: &'static str = "LocalTronSigner";
     const KEY_FILE: &'static str = "a Tron key (64 hex digits or keystore v3 JSON)";
     const HEX_PREFIX: bool = false;

@@ -129,10 +129,13 @@ fn a_keystore_may_declare_the_tron_address_but_not_another() {
 
 #[test]
 fn bad_and_foreign_keys_are_typed_errors() {
-    assert!(matches!(
-        LocalTronSigner::from_hex("abc"),
-        Err(KeyError::InvalidHex { .. })
-    ));
+    let err = LocalTronSigner::from_hex("abc").unwrap_err();
+    assert!(matches!(err, KeyError::InvalidHex { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .starts_with("invalid Tron private key: expected 64 hex digits"),
+        "{err}"
+    );
     assert!(matches!(
         LocalTronSigner::from_hex(&"zz".repeat(32)),
         Err(KeyError::InvalidHex { .. })
