@@ -20,13 +20,14 @@ fn hex_keys_with_or_without_prefix_and_whitespace() {
             KEY_ADDRESS
         );
     }
+    let signer = LocalEvmSigner::from_bytes(&[0x42; 32]).unwrap();
+    assert_eq!(signer.to_hex().as_str(), KEY_HEX);
+    // The generic signer's key hash is the EVM address.
     assert_eq!(
-        LocalEvmSigner::from_bytes(&[0x42; 32])
-            .unwrap()
-            .to_hex()
-            .as_str(),
-        KEY_HEX
+        hex::encode(signer.key_hash()),
+        KEY_ADDRESS[2..].to_lowercase()
     );
+    assert_eq!(signer.key_hash(), signer.address());
 }
 
 #[test]
@@ -243,6 +244,10 @@ fn bad_inputs_are_typed_errors() {
             matches!(e, KeyError::WrongChain { .. })
         }),
         (String::new(), None, |e| {
+            matches!(e, KeyError::InvalidHex { .. })
+        }),
+        // Solana-secret length, but `0` is not a base58 digit: bad hex, not another chain's key.
+        ("0".repeat(87), None, |e| {
             matches!(e, KeyError::InvalidHex { .. })
         }),
     ];
