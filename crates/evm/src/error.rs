@@ -1,17 +1,24 @@
-//! Errors of the EVM crate. None of them carries key material, passwords or mnemonic words.
+//! Errors of the EVM crate, and the secp256k1 key errors it shares with chainsig-tron. None of
+//! them carries key material, passwords or mnemonic words.
 
-/// A private key that could not be loaded.
+/// A secp256k1 private key that could not be loaded, by [`LocalEvmSigner`](crate::LocalEvmSigner)
+/// or any other [`Secp256k1LocalSigner`](crate::Secp256k1LocalSigner) (`chainsig_tron` re-exports
+/// it as its `KeyError`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum KeyError {
-    /// Not `0x` followed by 64 hex digits.
-    #[error("invalid EVM private key: expected 64 hex digits (optionally 0x-prefixed), {found}")]
+    /// Not 64 hex digits (optionally `0x`-prefixed).
+    #[error(
+        "invalid {chain} private key: expected 64 hex digits (optionally 0x-prefixed), {found}"
+    )]
     InvalidHex {
+        /// The chain whose key was expected (`EVM`, `Tron`).
+        chain: &'static str,
         /// What was found instead (a length or a character class, never the key).
         found: String,
     },
     /// Zero, or not below the secp256k1 group order.
-    #[error("invalid EVM private key: the scalar is zero or not below the secp256k1 group order")]
+    #[error("invalid secp256k1 private key: the scalar is zero or not below the group order")]
     OutOfRange,
     /// The keystore JSON is malformed or uses an unsupported cipher or KDF.
     #[error("invalid keystore v3 file: {0}")]
@@ -41,14 +48,15 @@ pub enum KeyError {
     #[error("invalid mnemonic: {0}")]
     Mnemonic(&'static str),
     /// The input is another chain's key.
-    #[error(
-        "this looks like {looks_like}; expected an EVM key (0x-hex private key or keystore v3 JSON)"
-    )]
+    #[error("this looks like {looks_like}; expected {expected}")]
     WrongChain {
         /// What the input looks like.
         looks_like: &'static str,
+        /// The signer's key-file form, naming its chain ("an EVM key (0x-hex private key or
+        /// keystore v3 JSON)", "a Tron key (64 hex digits or keystore v3 JSON)").
+        expected: &'static str,
     },
-    /// The chain given is not an EVM chain.
+    /// The chain given is not one of the signer's chain (an EVM chain, a Tron network).
     #[error(transparent)]
     Caip(#[from] chainsig_core::CaipError),
 }

@@ -11,8 +11,9 @@ use chainsig_core::{
 };
 use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
 
-use crate::eip191::eip191_hash;
+use crate::eip191::Eip191;
 use crate::error::KmsSignatureError;
+use crate::message::Secp256k1Message;
 use crate::secp256k1::keccak_address;
 
 /// What a digest-only backend returns.
@@ -92,44 +93,8 @@ pub fn to_recoverable_signature(
     })
 }
 
-/// How a secp256k1 chain signs a challenge: the message digest its wallets sign, and the
-/// 20-byte key hash its accounts name. EIP-191 ([`Eip191`]) is EVM's; Tron's TIP-191 lives in
-/// `chainsig-tron`. One [`KmsSigner`] serves every such chain.
-pub trait Secp256k1Message: Send + Sync + 'static {
-    /// The scheme of the signatures.
-    const SCHEME: SignatureScheme;
-    /// The digest the key signs for `message`.
-    fn digest(message: &[u8]) -> [u8; 32];
-    /// The Keccak-256 key hash (last 20 bytes) that `account` names, if it is this chain's.
-    ///
-    /// # Errors
-    /// An account of another chain, or a malformed address.
-    fn key_hash(account: &AccountId) -> Result<[u8; 20], CaipError>;
-}
-
 /// The EVM [`ChallengeSigner`] over a [`DigestSigner`]: EIP-191 digests, `eip155` accounts.
 pub type KmsSigner<B> = Secp256k1KmsSigner<B, Eip191>;
-
-/// EIP-191 `personal_sign` over `eip155` accounts.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Eip191;
-
-impl Secp256k1Message for Eip191 {
-    const SCHEME: SignatureScheme = SignatureScheme::Eip191Secp256k1;
-
-    fn digest(message: &[u8]) -> [u8; 32] {
-        eip191_hash(message)
-    }
-
-    fn key_hash(account: &AccountId) -> Result<[u8; 20], CaipError> {
-        account
-            .evm_address()
-            .ok_or_else(|| CaipError::WrongNamespace {
-                expected: "eip155",
-                found: account.chain().to_string(),
-            })
-    }
-}
 
 /// A [`ChallengeSigner`] over a [`DigestSigner`] whose address is known, for any secp256k1 chain
 /// `M`: [`KmsSigner`] for EVM, `chainsig_tron::TronKmsSigner` for Tron.

@@ -10,18 +10,19 @@ mod key_file;
 mod keystore;
 mod kms;
 mod local;
+mod message;
 pub mod secp256k1;
 mod verify;
 
 pub use alloy_adapter::AlloyChallengeSigner;
 pub use chain::EvmChain;
-pub use eip191::eip191_hash;
+pub use eip191::{Eip191, eip191_hash};
 pub use error::{KeyError, KmsSignatureError};
 pub use kms::{
-    DigestSigner, Eip191, KmsSigner, RawEcdsaSignature, Secp256k1KmsSigner, Secp256k1Message,
-    to_recoverable_signature,
+    DigestSigner, KmsSigner, RawEcdsaSignature, Secp256k1KmsSigner, to_recoverable_signature,
 };
-pub use local::{DEFAULT_DERIVATION_PATH, LocalEvmSigner};
+pub use local::{DEFAULT_DERIVATION_PATH, LocalEvmSigner, Secp256k1LocalSigner};
+pub use message::{Secp256k1Chain, Secp256k1Message};
 pub use verify::{recover, verify};
 
 /// Re-exported so that `AlloyChallengeSigner` users name the same trait version.

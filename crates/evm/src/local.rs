@@ -1,6 +1,8 @@
-//! The in-process secp256k1 key.
+//! The in-process secp256k1 key, generic over the chain's message scheme: [`LocalEvmSigner`]
+//! here, `chainsig_tron::LocalTronSigner` over the same type.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use async_trait::async_trait;
 use chainsig_core::{
@@ -10,8 +12,9 @@ use chainsig_core::{
 use k256::ecdsa::SigningKey;
 use zeroize::Zeroizing;
 
-use crate::eip191::eip191_hash;
+use crate::eip191::Eip191;
 use crate::error::KeyError;
+use crate::message::Secp256k1Chain;
 use crate::secp256k1::{
     KeyFileKind, classify_key_file, keccak_address, key_from_bytes, key_from_hex,
     key_from_keystore, key_from_mnemonic, key_to_hex, random_key, sign_prehash,
@@ -50,13 +53,24 @@ pub const DEFAULT_DERIVATION_PATH: &str = "m/44'/60'/0'/0/0";
 ///
 /// Keep the signer in one place and hand out `Arc<LocalEvmSigner>`; every copy of a key is one
 /// more place it can leak from.
-pub struct LocalEvmSigner {
+pub type LocalEvmSigner = Secp256k1LocalSigner<Eip191>;
+
+/// A secp256k1 private key held in this process, signing challenges for chain `M`:
+/// [`LocalEvmSigner`] for EVM, `chainsig_tron::LocalTronSigner` (a thin wrapper) for Tron.
+///
+/// Loading (hex, keystore v3, BIP-39), signing (65 bytes r‖s‖v, v = 27/28, low s, RFC 6979) and
+/// the account's naming are written once here; `M` supplies the digest, the account form and the
+/// key-file conventions. The key is zeroized on drop, the type is not `Clone`, and `Debug` shows
+/// the account only.
+pub struct Secp256k1LocalSigner<M> {
     key: SigningKey,
+    key_hash: [u8; 20],
     account: AccountId,
+    message: PhantomData<fn() -> M>,
 }
 
-impl LocalEvmSigner {
-    /// A fresh random key from the operating system's RNG, on `eip155:1`.
+impl<M: Secp256k1Chain> Secp256k1LocalSigner<M> {
+    /// A fresh random key from the operating system's RNG, on the chain's mainnet.
     pub fn random() -> Self {
         Self::from_signing_key(random_key())
     }
@@ -68,41 +82,42 @@ impl LocalEvmSigner {
 
     /// From hex text: 64 hex digits, optionally `0x`-prefixed, surrounding whitespace ignored.
     pub fn from_hex(text: &str) -> Result<Self, KeyError> {
-        Ok(Self::from_signing_key(key_from_hex(text)?))
+        Ok(Self::from_signing_key(key_from_hex(text, M::NAME)?))
     }
 
-    /// From an Ethereum keystore v3 JSON document (scrypt or pbkdf2, aes-128-ctr) and its password.
+    /// From an Ethereum keystore v3 JSON document (scrypt or pbkdf2, aes-128-ctr) and its
+    /// password. An `address` the file declares, in any of the chain's forms or as the 20-byte
+    /// hex Ethereum tools write, must be the key's.
     pub fn from_keystore_json(json: &str, password: &[u8]) -> Result<Self, KeyError> {
         let (key, declared) = key_from_keystore(json, password)?;
         let signer = Self::from_signing_key(key);
-        if let Some(declared) = declared {
-            let declared = declared.trim_start_matches("0x").to_ascii_lowercase();
-            if declared != hex::encode(signer.address()) {
-                return Err(KeyError::Keystore(
-                    "the decrypted key does not match the file's `address`".into(),
-                ));
-            }
+        if let Some(declared) = declared
+            && M::address_hash(&declared) != Some(signer.key_hash)
+        {
+            return Err(KeyError::Keystore(
+                "the decrypted key does not match the file's `address`".into(),
+            ));
         }
         Ok(signer)
     }
 
-    /// From a BIP-39 English mnemonic, an optional BIP-39 passphrase, and a BIP-32 derivation
-    /// path ([`DEFAULT_DERIVATION_PATH`] when `None`).
-    pub fn from_mnemonic(
+    /// From a BIP-39 English mnemonic, an optional BIP-39 passphrase and any BIP-32 derivation
+    /// path.
+    pub fn from_mnemonic_path(
         phrase: &str,
         passphrase: Option<&str>,
-        path: Option<&str>,
+        path: &str,
     ) -> Result<Self, KeyError> {
-        let key = key_from_mnemonic(phrase, passphrase, path.unwrap_or(DEFAULT_DERIVATION_PATH))?;
+        let key = key_from_mnemonic(phrase, passphrase, path)?;
         Ok(Self::from_signing_key(key))
     }
 
-    /// From the text of a key file: 0x-hex, or keystore v3 JSON (which needs `password`).
+    /// From the text of a key file: hex, or keystore v3 JSON (which needs `password`).
     ///
-    /// Another chain's key (a solana-keygen array, a base58 Solana secret) is refused with
-    /// [`KeyError::WrongChain`].
+    /// Another chain's key (a solana-keygen array, a base58 Solana secret) or a mnemonic is
+    /// refused with [`KeyError::WrongChain`].
     pub fn from_key_file_contents(text: &str, password: Option<&[u8]>) -> Result<Self, KeyError> {
-        match classify_key_file(text)? {
+        match classify_key_file(text, M::KEY_FILE)? {
             KeyFileKind::Keystore => {
                 let password = password.ok_or(KeyError::PasswordRequired)?;
                 Self::from_keystore_json(text, password)
@@ -111,46 +126,68 @@ impl LocalEvmSigner {
         }
     }
 
-    /// From a k256 signing key.
+    /// From a k256 signing key, on the chain's mainnet.
     pub fn from_signing_key(key: SigningKey) -> Self {
-        let address = keccak_address(key.verifying_key());
-        let account = AccountId::from_evm_address(ChainId::eip155(1), address)
-            .unwrap_or_else(|_| unreachable!("eip155:1 is an EVM chain"));
-        Self { key, account }
+        let key_hash = keccak_address(key.verifying_key());
+        let account = M::account(M::default_chain(), key_hash)
+            .unwrap_or_else(|_| unreachable!("the default chain names every key hash"));
+        Self {
+            key,
+            key_hash,
+            account,
+            message: PhantomData,
+        }
     }
 
-    /// Moves the signer to another EVM chain (the key and address stay the same).
+    /// Names the account on another network of the chain (the key and address stay the same);
+    /// another chain is refused with [`KeyError::Caip`].
     pub fn with_chain(mut self, chain: ChainId) -> Result<Self, KeyError> {
-        self.account = AccountId::from_evm_address(chain, self.address())?;
+        self.account = M::account(chain, self.key_hash)?;
         Ok(self)
+    }
+
+    /// The 20-byte key hash: the last 20 bytes of keccak256 of the public key.
+    pub fn key_hash(&self) -> [u8; 20] {
+        self.key_hash
+    }
+
+    /// The private key as hex (`0x`-prefixed where the chain's tools write it so), for writing a
+    /// key file.
+    pub fn to_hex(&self) -> Zeroizing<String> {
+        key_to_hex(&self.key, M::HEX_PREFIX)
+    }
+
+    /// Signs `message` with the chain's scheme, synchronously.
+    pub fn sign_message_sync(&self, message: &[u8]) -> [u8; 65] {
+        sign_prehash(&self.key, &M::digest(message))
+    }
+}
+
+impl LocalEvmSigner {
+    /// From a BIP-39 English mnemonic, an optional BIP-39 passphrase, and a BIP-32 derivation
+    /// path ([`DEFAULT_DERIVATION_PATH`] when `None`).
+    pub fn from_mnemonic(
+        phrase: &str,
+        passphrase: Option<&str>,
+        path: Option<&str>,
+    ) -> Result<Self, KeyError> {
+        Self::from_mnemonic_path(phrase, passphrase, path.unwrap_or(DEFAULT_DERIVATION_PATH))
     }
 
     /// The 20-byte address.
     pub fn address(&self) -> [u8; 20] {
-        self.account
-            .evm_address()
-            .unwrap_or_else(|| unreachable!("EVM accounts have an address"))
-    }
-
-    /// The private key as `0x`-prefixed hex, for writing a key file.
-    pub fn to_hex(&self) -> Zeroizing<String> {
-        key_to_hex(&self.key, true)
-    }
-
-    /// Signs `message` with EIP-191 `personal_sign`, synchronously.
-    pub fn sign_message_sync(&self, message: &[u8]) -> [u8; 65] {
-        sign_prehash(&self.key, &eip191_hash(message))
+        self.key_hash
     }
 }
 
 #[async_trait]
-impl ChallengeSigner for LocalEvmSigner {
+impl<M: Secp256k1Chain> ChallengeSigner for Secp256k1LocalSigner<M> {
     fn account(&self) -> &AccountId {
         &self.account
     }
 
     fn scheme(&self) -> SignatureScheme {
-        SignatureScheme::Eip191Secp256k1
+        M::SCHEME
     }
 
     async fn sign_challenge(
@@ -175,20 +212,20 @@ impl ChallengeSigner for LocalEvmSigner {
 /// chainsig_evm::verify(signer.account(), challenge.bytes(), &signature)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-impl ChallengeSignerSync for LocalEvmSigner {
+impl<M: Secp256k1Chain> ChallengeSignerSync for Secp256k1LocalSigner<M> {
     fn sign_challenge_sync(
         &self,
         challenge: &Challenge,
     ) -> Result<ChallengeSignature, SignerError> {
         let bytes = self.sign_message_sync(challenge.bytes());
-        ChallengeSignature::new(SignatureScheme::Eip191Secp256k1, bytes)
+        ChallengeSignature::new(M::SCHEME, bytes)
             .map_err(|e| SignerError::InvalidSignature(e.to_string()))
     }
 }
 
-impl fmt::Debug for LocalEvmSigner {
+impl<M: Secp256k1Chain> fmt::Debug for Secp256k1LocalSigner<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LocalEvmSigner")
+        f.debug_struct(M::SIGNER_NAME)
             .field("account", &self.account.to_string())
             .finish()
     }

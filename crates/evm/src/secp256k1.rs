@@ -3,8 +3,10 @@
 //! recovery, and private-key loading (hex, keystore v3, BIP-39).
 //!
 //! A chain crate that signs with secp256k1 composes these instead of copying them, so a fix to
-//! key parsing or signature strictness lands once for every such chain. They are primitives: a
-//! chain crate wraps them in its own signer, verifier and error types.
+//! key parsing or signature strictness lands once for every such chain. They are primitives: the
+//! signers over them ([`Secp256k1LocalSigner`](crate::Secp256k1LocalSigner),
+//! [`Secp256k1KmsSigner`](crate::Secp256k1KmsSigner)) are generic over the chain's
+//! [`Secp256k1Chain`](crate::Secp256k1Chain), and their key errors ([`KeyError`]) are shared.
 
 use alloy_primitives::Keccak256;
 use alloy_signer_local::MnemonicBuilder;
@@ -114,9 +116,10 @@ pub fn key_from_bytes(bytes: &[u8; 32]) -> Result<SigningKey, KeyError> {
     SigningKey::from_bytes(bytes.into()).map_err(|_| KeyError::OutOfRange)
 }
 
-/// A key from 64 hex digits (optionally `0x`-prefixed, surrounding whitespace ignored).
-pub fn key_from_hex(text: &str) -> Result<SigningKey, KeyError> {
-    let bytes = crate::key_file::parse_hex_key(text)?;
+/// A key from 64 hex digits (optionally `0x`-prefixed, surrounding whitespace ignored); a
+/// malformed text is [`KeyError::InvalidHex`], naming `chain` (e.g. `EVM`).
+pub fn key_from_hex(text: &str, chain: &'static str) -> Result<SigningKey, KeyError> {
+    let bytes = crate::key_file::parse_hex_key(text, chain)?;
     key_from_bytes(&bytes)
 }
 
@@ -163,9 +166,11 @@ pub enum KeyFileKind {
 }
 
 /// Classifies key-file text; another chain's key (a solana-keygen array, a base58 Solana
-/// secret) or a mnemonic is [`KeyError::WrongChain`], saying what it looks like.
-pub fn classify_key_file(text: &str) -> Result<KeyFileKind, KeyError> {
-    crate::key_file::classify(text)
+/// secret) or a mnemonic is [`KeyError::WrongChain`], saying what it looks like and what was
+/// `expected` (the caller's key-file form, e.g. "an EVM key (0x-hex private key or keystore v3
+/// JSON)").
+pub fn classify_key_file(text: &str, expected: &'static str) -> Result<KeyFileKind, KeyError> {
+    crate::key_file::classify(text, expected)
 }
 
 /// The key's 32 bytes as hex, `0x`-prefixed when `prefixed`, with room for a final newline (the

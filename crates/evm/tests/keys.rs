@@ -20,13 +20,14 @@ fn hex_keys_with_or_without_prefix_and_whitespace() {
             KEY_ADDRESS
         );
     }
+    let signer = LocalEvmSigner::from_bytes(&[0x42; 32]).unwrap();
+    assert_eq!(signer.to_hex().as_str(), KEY_HEX);
+    // The generic signer's key hash is the EVM address.
     assert_eq!(
-        LocalEvmSigner::from_bytes(&[0x42; 32])
-            .unwrap()
-            .to_hex()
-            .as_str(),
-        KEY_HEX
+        hex::encode(signer.key_hash()),
+        KEY_ADDRESS[2..].to_lowercase()
     );
+    assert_eq!(signer.key_hash(), signer.address());
 }
 
 #[test]
@@ -36,6 +37,37 @@ fn keystores_made_by_eth_account_decrypt() {
         assert_eq!(signer.account().address(), KEY_ADDRESS);
         let via_file = LocalEvmSigner::from_key_file_contents(json, Some(PASSWORD)).unwrap();
         assert_eq!(via_file.account(), signer.account());
+    }
+}
+
+#[test]
+fn a_keystore_may_declare_its_address_but_not_another() {
+    let mut file: serde_json::Value = serde_json::from_str(PBKDF2).unwrap();
+    let bare = &KEY_ADDRESS[2..];
+    // eth-account writes bare mixed-case hex; other tools lower case, with or without 0x.
+    for declared in [
+        bare.to_owned(),
+        KEY_ADDRESS.to_owned(),
+        bare.to_ascii_lowercase(),
+        format!(" 0x{} ", bare.to_ascii_uppercase()),
+    ] {
+        file["address"] = declared.clone().into();
+        let signer = LocalEvmSigner::from_keystore_json(&file.to_string(), PASSWORD)
+            .unwrap_or_else(|e| panic!("{declared}: {e}"));
+        assert_eq!(signer.account().address(), KEY_ADDRESS);
+    }
+    // Another key's address, a truncated one, and this key's Tron form (not an EVM address).
+    for declared in [
+        "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+        &KEY_ADDRESS[..40],
+        "TC8tesV58nqq84cBLtVGT53e9QdT3KPd6v",
+    ] {
+        file["address"] = declared.into();
+        let err = LocalEvmSigner::from_keystore_json(&file.to_string(), PASSWORD).unwrap_err();
+        assert!(
+            matches!(&err, KeyError::Keystore(m) if m.contains("does not match")),
+            "{declared}: {err:?}"
+        );
     }
 }
 
@@ -214,11 +246,22 @@ fn bad_inputs_are_typed_errors() {
         (String::new(), None, |e| {
             matches!(e, KeyError::InvalidHex { .. })
         }),
+        // Solana-secret length, but `0` is not a base58 digit: bad hex, not another chain's key.
+        ("0".repeat(87), None, |e| {
+            matches!(e, KeyError::InvalidHex { .. })
+        }),
     ];
     for (input, password, check) in cases {
         let err = LocalEvmSigner::from_key_file_contents(&input, password).unwrap_err();
         assert!(check(&err), "unexpected {err:?}");
         assert!(!err.to_string().is_empty());
+        // The messages that depend on the chain name it.
+        let text = err.to_string();
+        match err {
+            KeyError::WrongChain { .. } => assert!(text.contains("expected an EVM key (0x-hex")),
+            KeyError::InvalidHex { .. } => assert!(text.starts_with("invalid EVM private key")),
+            _ => {}
+        }
     }
     let err = LocalEvmSigner::from_mnemonic("test test test", None, None).unwrap_err();
     assert!(matches!(err, KeyError::Mnemonic(_)));
@@ -230,6 +273,10 @@ fn bad_inputs_are_typed_errors() {
 fn no_key_material_in_debug_display_or_errors() {
     let secret = [0x42u8; 32];
     let signer = LocalEvmSigner::from_bytes(&secret).unwrap();
+    assert_eq!(
+        format!("{signer:?}"),
+        format!("LocalEvmSigner {{ account: \"eip155:1:{KEY_ADDRESS}\" }}")
+    );
     let mut texts = vec![
         format!("{signer:?}"),
         format!("{:?}", signer.account()),

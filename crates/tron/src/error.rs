@@ -2,6 +2,11 @@
 
 use chainsig_core::CaipError;
 
+/// A private key that could not be loaded: the secp256k1 key errors of `chainsig-evm`, shared by
+/// every local secp256k1 signer. Messages that depend on the chain name it
+/// ([`KeyError::WrongChain`] says "expected a Tron key …").
+pub use chainsig_evm::KeyError;
+
 /// A text that is not a Tron address; each case says what was expected instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -57,88 +62,6 @@ impl From<AddressError> for CaipError {
         CaipError::InvalidAddress {
             namespace: crate::TRON_NAMESPACE,
             expected: err.expected(),
-        }
-    }
-}
-
-/// A private key that could not be loaded.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum KeyError {
-    /// Not 64 hex digits.
-    #[error(
-        "invalid Tron private key: expected 64 hex digits (optionally 0x-prefixed, as TronLink exports them), {found}"
-    )]
-    InvalidHex {
-        /// What was found instead (a length or a character class, never the key).
-        found: String,
-    },
-    /// Zero, or not below the secp256k1 group order.
-    #[error("invalid Tron private key: the scalar is zero or not below the secp256k1 group order")]
-    OutOfRange,
-    /// The keystore JSON is malformed or uses an unsupported cipher or KDF.
-    #[error("invalid keystore v3 file: {0}")]
-    Keystore(String),
-    /// The keystore asks for more key-derivation work than any wallet writes; refused before
-    /// any derivation (see `chainsig_evm::KeyError::KdfTooCostly`).
-    #[error(
-        "keystore {kdf} parameters {found} ask for more work than wallets write; \
-         expected {allowed}"
-    )]
-    KdfTooCostly {
-        /// `scrypt` or `pbkdf2`.
-        kdf: &'static str,
-        /// The file's parameters.
-        found: String,
-        /// What is accepted.
-        allowed: &'static str,
-    },
-    /// The keystore's MAC does not match: wrong password or a corrupted file.
-    #[error("keystore MAC mismatch: wrong password, or the file is corrupted")]
-    WrongPassword,
-    /// A keystore needs a password and none was given.
-    #[error("this is an encrypted keystore v3 file: a password is required")]
-    PasswordRequired,
-    /// The mnemonic or its derivation path is invalid.
-    #[error("invalid mnemonic: {0}")]
-    Mnemonic(&'static str),
-    /// The input is another chain's key.
-    #[error(
-        "this looks like {looks_like}; expected a Tron key (64 hex digits or keystore v3 JSON)"
-    )]
-    WrongChain {
-        /// What the input looks like.
-        looks_like: &'static str,
-    },
-    /// The chain given is not a Tron network.
-    #[error(transparent)]
-    Caip(#[from] CaipError),
-}
-
-impl From<chainsig_evm::KeyError> for KeyError {
-    fn from(err: chainsig_evm::KeyError) -> Self {
-        use chainsig_evm::KeyError as E;
-        match err {
-            E::InvalidHex { found } => KeyError::InvalidHex { found },
-            E::OutOfRange => KeyError::OutOfRange,
-            E::Keystore(reason) => KeyError::Keystore(reason),
-            E::KdfTooCostly {
-                kdf,
-                found,
-                allowed,
-            } => KeyError::KdfTooCostly {
-                kdf,
-                found,
-                allowed,
-            },
-            E::WrongPassword => KeyError::WrongPassword,
-            E::PasswordRequired => KeyError::PasswordRequired,
-            E::Mnemonic(reason) => KeyError::Mnemonic(reason),
-            E::WrongChain { looks_like } => KeyError::WrongChain { looks_like },
-            E::Caip(err) => KeyError::Caip(err),
-            // A variant added to the shared secp256k1 loader later: its message, which never
-            // holds key material, as a keystore-level failure.
-            other => KeyError::Keystore(other.to_string()),
         }
     }
 }

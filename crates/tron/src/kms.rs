@@ -1,29 +1,9 @@
 //! Digest-only backends (cloud KMS, HSMs) signing for Tron accounts: evm's
 //! [`Secp256k1KmsSigner`] with [`Tip191`], so one backend key and one adapter serve both chains.
 
-use chainsig_core::{AccountId, CaipError, SignatureScheme};
-use chainsig_evm::{Secp256k1KmsSigner, Secp256k1Message};
+use chainsig_evm::Secp256k1KmsSigner;
 
-use crate::address::TronAddress;
-use crate::network::TronNetwork;
-use crate::tip191::tip191_hash;
-
-/// TIP-191 (TronWeb's `signMessageV2`) over `tron` accounts on a known network.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Tip191;
-
-impl Secp256k1Message for Tip191 {
-    const SCHEME: SignatureScheme = SignatureScheme::Tip191Secp256k1;
-
-    fn digest(message: &[u8]) -> [u8; 32] {
-        tip191_hash(message)
-    }
-
-    fn key_hash(account: &AccountId) -> Result<[u8; 20], CaipError> {
-        TronNetwork::from_chain(account.chain())?;
-        Ok(*TronAddress::parse(account.address())?.hash())
-    }
-}
+use crate::tip191::Tip191;
 
 /// A [`ChallengeSigner`](chainsig_core::ChallengeSigner) over a [`DigestSigner`](chainsig_evm::DigestSigner) whose Tron address is known:
 /// evm's [`Secp256k1KmsSigner`] with the TIP-191 digest.

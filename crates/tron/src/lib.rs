@@ -15,10 +15,10 @@ pub use address::TronAddress;
 pub use alloy_adapter::AlloyTronSigner;
 pub use chain::TronChain;
 pub use error::{AddressError, KeyError};
-pub use kms::{Tip191, TronKmsSigner};
+pub use kms::TronKmsSigner;
 pub use local::{DEFAULT_DERIVATION_PATH, LocalTronSigner};
 pub use network::{TRON_NAMESPACE, TronNetwork};
-pub use tip191::tip191_hash;
+pub use tip191::{Tip191, tip191_hash};
 pub use verify::{recover, verify};
 
 /// The [`ChallengeVerifier`](chainsig_core::ChallengeVerifier) of this chain's accounts: its

@@ -1,4 +1,5 @@
-//! The in-process secp256k1 key, signing with TIP-191.
+//! The in-process secp256k1 key, signing with TIP-191: evm's [`Secp256k1LocalSigner`] with
+//! [`Tip191`], wrapped for Tron's own methods (networks, `TronAddress`, TronLink's mnemonic path).
 
 use std::fmt;
 
@@ -7,16 +8,14 @@ use chainsig_core::{
     AccountId, ChainId, Challenge, ChallengeSignature, ChallengeSigner, ChallengeSignerSync,
     SignatureScheme, SignerError,
 };
-use chainsig_evm::secp256k1::{
-    KeyFileKind, SigningKey, classify_key_file, key_from_bytes, key_from_hex, key_from_keystore,
-    key_from_mnemonic, key_to_hex, random_key, sign_prehash,
-};
+use chainsig_evm::Secp256k1LocalSigner;
+use chainsig_evm::secp256k1::SigningKey;
 use zeroize::Zeroizing;
 
 use crate::address::TronAddress;
 use crate::error::KeyError;
 use crate::network::TronNetwork;
-use crate::tip191::tip191_hash;
+use crate::tip191::Tip191;
 
 /// TronLink's BIP-44 path of the first account (coin type 195).
 pub const DEFAULT_DERIVATION_PATH: &str = "m/44'/195'/0'/0/0";
@@ -26,7 +25,8 @@ pub const DEFAULT_DERIVATION_PATH: &str = "m/44'/195'/0'/0/0";
 ///
 /// Signatures are 65 bytes r‖s‖v with v = 27/28 and low s, deterministic (RFC 6979), byte for
 /// byte what TronWeb 6 makes. The key is zeroized on drop, the type is not `Clone` (share it
-/// behind an `Arc`), and `Debug` shows the account only.
+/// behind an `Arc`), and `Debug` shows the account only. Loading and signing are evm's
+/// [`Secp256k1LocalSigner`] with [`Tip191`]; this type adds Tron's networks and address.
 ///
 /// ```
 /// use chainsig_core::{Challenge, ChallengeSigner};
@@ -49,49 +49,30 @@ pub const DEFAULT_DERIVATION_PATH: &str = "m/44'/195'/0'/0/0";
 ///
 /// Keep the signer in one place and hand out `Arc<LocalTronSigner>`; every copy of a key is one
 /// more place it can leak from.
-pub struct LocalTronSigner {
-    key: SigningKey,
-    address: TronAddress,
-    account: AccountId,
-}
+pub struct LocalTronSigner(Secp256k1LocalSigner<Tip191>);
 
 impl LocalTronSigner {
     /// A fresh random key from the operating system's RNG, on Tron mainnet.
     pub fn random() -> Self {
-        Self::from_signing_key(random_key())
+        Self(Secp256k1LocalSigner::random())
     }
 
     /// From the 32 raw bytes of the private key.
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, KeyError> {
-        Ok(Self::from_signing_key(key_from_bytes(bytes)?))
+        Secp256k1LocalSigner::from_bytes(bytes).map(Self)
     }
 
     /// From hex text: 64 hex digits, with or without `0x` (TronLink and `tronweb` export them
     /// bare), surrounding whitespace ignored.
     pub fn from_hex(text: &str) -> Result<Self, KeyError> {
-        Ok(Self::from_signing_key(key_from_hex(text)?))
+        Secp256k1LocalSigner::from_hex(text).map(Self)
     }
 
     /// From a keystore v3 JSON document (the Ethereum format; scrypt or pbkdf2, aes-128-ctr) and
     /// its password. A declared `address` may be the Tron base58 or `41…` hex form, or the
     /// 20-byte hex an Ethereum tool writes; it must be the key's.
     pub fn from_keystore_json(json: &str, password: &[u8]) -> Result<Self, KeyError> {
-        let (key, declared) = key_from_keystore(json, password)?;
-        let signer = Self::from_signing_key(key);
-        if let Some(declared) = declared {
-            let declared = declared.trim();
-            let digits = declared.strip_prefix("0x").unwrap_or(declared);
-            let matches = match TronAddress::parse(declared) {
-                Ok(address) => address == signer.address,
-                Err(_) => digits.eq_ignore_ascii_case(&hex::encode(signer.address.hash())),
-            };
-            if !matches {
-                return Err(KeyError::Keystore(
-                    "the decrypted key does not match the file's `address`".into(),
-                ));
-            }
-        }
-        Ok(signer)
+        Secp256k1LocalSigner::from_keystore_json(json, password).map(Self)
     }
 
     /// From a BIP-39 English mnemonic and an optional BIP-39 passphrase, at TronLink's path
@@ -111,9 +92,7 @@ impl LocalTronSigner {
         passphrase: Option<&str>,
         path: &str,
     ) -> Result<Self, KeyError> {
-        Ok(Self::from_signing_key(key_from_mnemonic(
-            phrase, passphrase, path,
-        )?))
+        Secp256k1LocalSigner::from_mnemonic_path(phrase, passphrase, path).map(Self)
     }
 
     /// From the text of a key file: hex (with or without `0x`), or keystore v3 JSON (which needs
@@ -122,58 +101,39 @@ impl LocalTronSigner {
     /// Another chain's key (a solana-keygen array, a base58 Solana secret) or a mnemonic is
     /// refused with [`KeyError::WrongChain`].
     pub fn from_key_file_contents(text: &str, password: Option<&[u8]>) -> Result<Self, KeyError> {
-        // Before the shared classifier, whose message for a mnemonic names the EVM loader (a
-        // keystore's JSON also has many words, so it is left to the classifier).
-        if !text.trim_start().starts_with('{') && text.split_whitespace().count() >= 12 {
-            return Err(KeyError::WrongChain {
-                looks_like: "a BIP-39 mnemonic (load it with LocalTronSigner::from_mnemonic)",
-            });
-        }
-        match classify_key_file(text)? {
-            KeyFileKind::Keystore => {
-                let password = password.ok_or(KeyError::PasswordRequired)?;
-                Self::from_keystore_json(text, password)
-            }
-            _ => Self::from_hex(text),
-        }
+        Secp256k1LocalSigner::from_key_file_contents(text, password).map(Self)
     }
 
     /// From a k256 signing key, on Tron mainnet.
     pub fn from_signing_key(key: SigningKey) -> Self {
-        let address = TronAddress::from_verifying_key(key.verifying_key());
-        let account = account_on(TronNetwork::Mainnet, &address);
-        Self {
-            key,
-            address,
-            account,
-        }
+        Self(Secp256k1LocalSigner::from_signing_key(key))
     }
 
     /// Names the account on another Tron network (the key and address stay the same).
-    pub fn with_network(mut self, network: TronNetwork) -> Self {
-        self.account = account_on(network, &self.address);
-        self
+    pub fn with_network(self, network: TronNetwork) -> Self {
+        self.with_chain(network.chain_id())
+            .unwrap_or_else(|_| unreachable!("a TronNetwork's chain is a Tron network"))
     }
 
     /// Names the account on the Tron network `chain`; another namespace or an unknown network
     /// is refused.
     pub fn with_chain(self, chain: ChainId) -> Result<Self, KeyError> {
-        Ok(self.with_network(TronNetwork::from_chain(&chain)?))
+        self.0.with_chain(chain).map(Self)
     }
 
     /// The address.
     pub fn address(&self) -> TronAddress {
-        self.address
+        TronAddress::from_hash(self.0.key_hash())
     }
 
     /// The private key as 64 bare hex digits (TronLink's export format), for writing a key file.
     pub fn to_hex(&self) -> Zeroizing<String> {
-        key_to_hex(&self.key, false)
+        self.0.to_hex()
     }
 
     /// Signs `message` with TIP-191, synchronously.
     pub fn sign_message_sync(&self, message: &[u8]) -> [u8; 65] {
-        sign_prehash(&self.key, &tip191_hash(message))
+        self.0.sign_message_sync(message)
     }
 }
 
@@ -186,11 +146,11 @@ pub(crate) fn account_on(network: TronNetwork, address: &TronAddress) -> Account
 #[async_trait]
 impl ChallengeSigner for LocalTronSigner {
     fn account(&self) -> &AccountId {
-        &self.account
+        self.0.account()
     }
 
     fn scheme(&self) -> SignatureScheme {
-        SignatureScheme::Tip191Secp256k1
+        self.0.scheme()
     }
 
     async fn sign_challenge(
@@ -220,16 +180,12 @@ impl ChallengeSignerSync for LocalTronSigner {
         &self,
         challenge: &Challenge,
     ) -> Result<ChallengeSignature, SignerError> {
-        let bytes = self.sign_message_sync(challenge.bytes());
-        ChallengeSignature::new(SignatureScheme::Tip191Secp256k1, bytes)
-            .map_err(|e| SignerError::InvalidSignature(e.to_string()))
+        self.0.sign_challenge_sync(challenge)
     }
 }
 
 impl fmt::Debug for LocalTronSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LocalTronSigner")
-            .field("account", &self.account.to_string())
-            .finish()
+        fmt::Debug::fmt(&self.0, f)
     }
 }

@@ -129,10 +129,13 @@ fn a_keystore_may_declare_the_tron_address_but_not_another() {
 
 #[test]
 fn bad_and_foreign_keys_are_typed_errors() {
-    assert!(matches!(
-        LocalTronSigner::from_hex("abc"),
-        Err(KeyError::InvalidHex { .. })
-    ));
+    let err = LocalTronSigner::from_hex("abc").unwrap_err();
+    assert!(matches!(err, KeyError::InvalidHex { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .starts_with("invalid Tron private key: expected 64 hex digits"),
+        "{err}"
+    );
     assert!(matches!(
         LocalTronSigner::from_hex(&"zz".repeat(32)),
         Err(KeyError::InvalidHex { .. })
@@ -146,8 +149,11 @@ fn bad_and_foreign_keys_are_typed_errors() {
         KeyError::OutOfRange
     );
     let solana_array = format!("[{}]", vec!["1"; 64].join(","));
+    // Pretty-printed, the array has 64 words: still a keypair, not a mnemonic.
+    let spaced_array = format!("[\n  {}\n]", vec!["1"; 64].join(",\n  "));
     for (text, looks_like) in [
         (solana_array.as_str(), "solana-keygen"),
+        (spaced_array.as_str(), "solana-keygen"),
         (
             "test test test test test test test test test test test junk",
             "mnemonic",

@@ -61,6 +61,11 @@ async fn every_tronweb_vector_reproduces_byte_for_byte() {
         let expected = unhex(field(v, "signature_hex"));
         assert_eq!(signature.as_bytes(), expected.as_slice(), "{id}: signature");
         assert_eq!(
+            signer.sign_message_sync(challenge.bytes()).as_slice(),
+            expected.as_slice(),
+            "{id}: sign_message_sync"
+        );
+        assert_eq!(
             signature.to_hex(),
             field(v, "signature_hex"),
             "{id}: hex form"
