@@ -130,6 +130,22 @@ pub enum ParamsError {
     InvalidLabel,
 }
 
+impl ParamsError {
+    /// The stable kebab-case code [`VerifyError::reason`] gives when a received
+    /// `Signature-Input` fails this way (`malformed-signature-input`, `label-not-found`,
+    /// `unknown-parameter`, `invalid-parameter`, `unsupported-component`, `duplicate-component`).
+    pub const fn reason(&self) -> &'static str {
+        match self {
+            Self::Malformed { .. } | Self::InvalidLabel => "malformed-signature-input",
+            Self::LabelNotFound { .. } => "label-not-found",
+            Self::UnknownParameter { .. } => "unknown-parameter",
+            Self::InvalidParameter { .. } => "invalid-parameter",
+            Self::InvalidComponent { .. } => "unsupported-component",
+            Self::DuplicateComponent { .. } => "duplicate-component",
+        }
+    }
+}
+
 /// A component value that could not be derived from the request.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -206,17 +222,18 @@ pub enum VerifyError {
         /// The header missing.
         header: &'static str,
     },
-    /// No signature with the profile's label.
+    /// `Signature-Input` is not a parameter list of the expected shape: not a structured-field
+    /// dictionary (or not UTF-8), no member with the profile's label, a parameter other than
+    /// `created`, `expires`, `nonce`, `alg`, `keyid`, `tag` or one of the wrong type, a component
+    /// identifier the profile does not accept, or a component covered twice.
+    /// [`ParamsError::reason`] gives its code.
+    #[error(transparent)]
+    Params(#[from] ParamsError),
+    /// `Signature` has no member with the profile's label.
     #[error("no signature labelled `{label}`")]
     LabelNotFound {
         /// The label looked for.
         label: String,
-    },
-    /// `Signature-Input` is not a valid structured field of the expected shape.
-    #[error("malformed Signature-Input: {reason}")]
-    MalformedSignatureInput {
-        /// What was wrong.
-        reason: &'static str,
     },
     /// `Signature` is not a valid structured field of the expected shape.
     #[error("malformed Signature: {reason}")]
@@ -224,34 +241,16 @@ pub enum VerifyError {
         /// What was wrong.
         reason: &'static str,
     },
-    /// A parameter other than `created`, `expires`, `nonce`, `alg`, `keyid`, `tag`.
-    #[error("unknown signature parameter `{name}`")]
-    UnknownParameter {
-        /// The parameter name (at most 64 characters of it).
-        name: String,
-    },
-    /// A parameter of the wrong type or out of range.
-    #[error("invalid value for signature parameter `{name}`")]
-    InvalidParameter {
-        /// The parameter name.
-        name: &'static str,
-    },
     /// A parameter the profile needs (`keyid`, `created`) is absent.
     #[error("missing signature parameter `{name}`")]
     MissingParameter {
         /// The parameter name.
         name: &'static str,
     },
-    /// A component identifier this profile does not accept.
+    /// A covered derived component this crate does not compute (`@status`, `@query-param`, …).
     #[error("unsupported component `{component}`")]
     UnsupportedComponent {
         /// The identifier (at most 64 characters of it).
-        component: String,
-    },
-    /// The same component covered twice.
-    #[error("component `{component}` is covered twice")]
-    DuplicateComponent {
-        /// The identifier.
         component: String,
     },
     /// The signature is not 96 bytes (for instance DER instead of `r ‖ s`).
@@ -340,14 +339,11 @@ impl VerifyError {
     pub const fn reason(&self) -> &'static str {
         match self {
             Self::MissingHeader { .. } => "missing-signature",
+            Self::Params(e) => e.reason(),
             Self::LabelNotFound { .. } => "label-not-found",
-            Self::MalformedSignatureInput { .. } => "malformed-signature-input",
             Self::MalformedSignature { .. } => "malformed-signature",
-            Self::UnknownParameter { .. } => "unknown-parameter",
-            Self::InvalidParameter { .. } => "invalid-parameter",
             Self::MissingParameter { .. } => "missing-parameter",
             Self::UnsupportedComponent { .. } => "unsupported-component",
-            Self::DuplicateComponent { .. } => "duplicate-component",
             Self::SignatureLength { .. } => "signature-length",
             Self::UnknownKeyId { .. } => "unknown-keyid",
             Self::AlgMismatch { .. } => "alg-mismatch",
@@ -362,22 +358,6 @@ impl VerifyError {
             Self::UnsupportedContentDigest => "unsupported-content-digest",
             Self::ContentDigestMismatch { .. } => "content-digest-mismatch",
             Self::SignatureMismatch => "signature-mismatch",
-        }
-    }
-}
-
-impl From<ParamsError> for VerifyError {
-    fn from(e: ParamsError) -> Self {
-        match e {
-            ParamsError::Malformed { reason } => Self::MalformedSignatureInput { reason },
-            ParamsError::LabelNotFound { label } => Self::LabelNotFound { label },
-            ParamsError::UnknownParameter { name } => Self::UnknownParameter { name },
-            ParamsError::InvalidParameter { name } => Self::InvalidParameter { name },
-            ParamsError::InvalidComponent { component } => Self::UnsupportedComponent { component },
-            ParamsError::DuplicateComponent { component } => Self::DuplicateComponent { component },
-            ParamsError::InvalidLabel => Self::MalformedSignatureInput {
-                reason: "invalid label",
-            },
         }
     }
 }

@@ -10,7 +10,7 @@ use http::{HeaderMap, Method, Request, Uri};
 
 use crate::base::{RequestTarget, joined_header, signature_base};
 use crate::digest::verify_content_digest;
-use crate::error::{VerifyError, truncate};
+use crate::error::{ParamsError, VerifyError, truncate};
 use crate::params::{SignatureParams, parse_signature};
 use crate::profile::{CONTENT_DIGEST_NAME, SIGNATURE_LEN, SigningProfile, header};
 use crate::verifying_key::P384VerifyingKey;
@@ -265,9 +265,10 @@ impl Verifier {
 
         // 1. Parse.
         let input = required_header(headers, &header::SIGNATURE_INPUT, "Signature-Input", || {
-            VerifyError::MalformedSignatureInput {
+            ParamsError::Malformed {
                 reason: "not UTF-8",
             }
+            .into()
         })?;
         let signature = required_header(headers, &header::SIGNATURE, "Signature", || {
             VerifyError::MalformedSignature {

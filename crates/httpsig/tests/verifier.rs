@@ -7,8 +7,8 @@ mod support;
 use std::collections::HashMap;
 
 use chainsig_httpsig::{
-    DigestAlgorithms, P384SigningKey, P384VerifyingKey, RequestSigner, SigningProfile, Verifier,
-    VerifyError,
+    DigestAlgorithms, P384SigningKey, P384VerifyingKey, ParamsError, RequestSigner, SigningProfile,
+    Verifier, VerifyError,
 };
 use http::HeaderValue;
 use support::{file, now_or_never, server_request};
@@ -231,6 +231,78 @@ fn header_and_parameter_errors() {
     r.headers_mut()
         .append("signature", HeaderValue::from_static("other=:AAAA:"));
     assert!(v.verify_request(&r, T0).is_ok());
+}
+
+/// A `Signature-Input` that does not parse is rejected with the parameter list's own error
+/// (`VerifyError::Params`), under the same codes the verifier always gave.
+#[test]
+fn signature_input_errors_keep_their_type_and_code() {
+    let s = signer();
+    let v = verifier_for(&s);
+    let req = signed_post(&s, b"{}");
+    let input = req.headers()["signature-input"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let verify = |new: &str| {
+        let mut r = req.clone();
+        r.headers_mut()
+            .insert("signature-input", new.parse().unwrap());
+        v.verify_request(&r, T0).unwrap_err()
+    };
+    let cases: [(String, &str); 6] = [
+        ("sig=1".to_owned(), "malformed-signature-input"),
+        (input.replacen("sig=", "other=", 1), "label-not-found"),
+        (
+            input.replace("created=", "x=1;created="),
+            "unknown-parameter",
+        ),
+        (
+            input.replace("created=1767225600", "created=\"t\""),
+            "invalid-parameter",
+        ),
+        (
+            input.replace("\"@query\" ", "\"@query\";sf "),
+            "unsupported-component",
+        ),
+        (
+            input.replace("\"@query\" ", "\"@query\" \"@query\" "),
+            "duplicate-component",
+        ),
+    ];
+    for (header, code) in cases {
+        let err = verify(&header);
+        assert_eq!(err.reason(), code, "{header}: {err}");
+        let VerifyError::Params(inner) = &err else {
+            panic!("{header}: not a parameter-list error: {err:?}");
+        };
+        assert_eq!(inner.reason(), code);
+        assert_eq!(err.to_string(), inner.to_string());
+    }
+    let not_utf8 = {
+        let mut r = req.clone();
+        r.headers_mut().insert(
+            "signature-input",
+            HeaderValue::from_bytes(b"sig=(\xff)").unwrap(),
+        );
+        v.verify_request(&r, T0).unwrap_err()
+    };
+    assert_eq!(
+        not_utf8,
+        VerifyError::Params(ParamsError::Malformed {
+            reason: "not UTF-8"
+        })
+    );
+    // `Signature` (not `Signature-Input`) without the label stays its own variant.
+    let mut r = req.clone();
+    r.headers_mut()
+        .insert("signature", HeaderValue::from_static("other=:AAAA:"));
+    assert_eq!(
+        v.verify_request(&r, T0).unwrap_err(),
+        VerifyError::LabelNotFound {
+            label: "sig".into()
+        }
+    );
 }
 
 #[test]
