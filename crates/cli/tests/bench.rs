@@ -172,3 +172,27 @@ fn zero_customers_is_refused() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("at least 1"));
 }
+
+#[test]
+fn bench_refuses_a_fault_rate_outside_0_to_1_as_the_sandbox_does() {
+    for rate in ["1.5", "-0.1", "lots"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_chainsig"))
+            .args([
+                "bench",
+                "onboard",
+                "--customers",
+                "1",
+                &format!("--fault-rate={rate}"),
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{rate}");
+        assert!(output.stdout.is_empty(), "{rate}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("fault rate must be between 0 and 1")
+                || stderr.contains("not a number"),
+            "{rate}: {stderr}"
+        );
+    }
+}

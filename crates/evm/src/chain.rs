@@ -53,14 +53,18 @@ impl Chain for EvmChain {
     }
 }
 
-fn load_error(err: KeyError) -> KeyLoadError {
-    match err {
-        KeyError::PasswordRequired => KeyLoadError::PasswordRequired,
-        KeyError::Caip(err) => KeyLoadError::Chain(err),
-        err @ KeyError::WrongChain { .. } => KeyLoadError::WrongChain {
-            source: Box::new(err),
-        },
-        err => KeyLoadError::Invalid(Box::new(err)),
+/// How the registry reports a secp256k1 key that did not load (EVM's and Tron's, which share
+/// [`KeyError`]): a missing password and a key of another chain keep their own kinds.
+impl From<KeyError> for KeyLoadError {
+    fn from(err: KeyError) -> Self {
+        match err {
+            KeyError::PasswordRequired => KeyLoadError::PasswordRequired,
+            KeyError::Caip(err) => KeyLoadError::Chain(err),
+            err @ KeyError::WrongChain { .. } => KeyLoadError::WrongChain {
+                source: Box::new(err),
+            },
+            err => KeyLoadError::Invalid(Box::new(err)),
+        }
     }
 }
 
@@ -73,14 +77,14 @@ impl KeyLoader for EvmChain {
     ) -> Result<Arc<dyn ChallengeSigner>, KeyLoadError> {
         let signer = LocalEvmSigner::from_key_file_contents(text, options.password)
             .and_then(|s| s.with_chain(chain.clone()))
-            .map_err(load_error)?;
+            .map_err(KeyLoadError::from)?;
         Ok(Arc::new(signer))
     }
 
     fn generate(&self, chain: &ChainId) -> Result<NewKey, KeyLoadError> {
         let signer = LocalEvmSigner::random()
             .with_chain(chain.clone())
-            .map_err(load_error)?;
+            .map_err(KeyLoadError::from)?;
         let text = signer.to_hex();
         Ok(NewKey::new(Arc::new(signer), &text))
     }

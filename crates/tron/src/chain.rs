@@ -8,7 +8,6 @@ use chainsig_core::{
 };
 
 use crate::address::TronAddress;
-use crate::error::KeyError;
 use crate::local::{LocalTronSigner, account_on};
 use crate::network::{TRON_NAMESPACE, TronNetwork};
 
@@ -73,17 +72,6 @@ impl Chain for TronChain {
     }
 }
 
-fn load_error(err: KeyError) -> KeyLoadError {
-    match err {
-        KeyError::PasswordRequired => KeyLoadError::PasswordRequired,
-        KeyError::Caip(err) => KeyLoadError::Chain(err),
-        err @ KeyError::WrongChain { .. } => KeyLoadError::WrongChain {
-            source: Box::new(err),
-        },
-        err => KeyLoadError::Invalid(Box::new(err)),
-    }
-}
-
 impl KeyLoader for TronChain {
     fn load(
         &self,
@@ -93,7 +81,7 @@ impl KeyLoader for TronChain {
     ) -> Result<Arc<dyn ChallengeSigner>, KeyLoadError> {
         let network = TronNetwork::from_chain(chain)?;
         let signer = LocalTronSigner::from_key_file_contents(text, options.password)
-            .map_err(load_error)?
+            .map_err(KeyLoadError::from)?
             .with_network(network);
         Ok(Arc::new(signer))
     }

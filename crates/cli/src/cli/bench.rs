@@ -46,8 +46,8 @@ pub(crate) struct BenchArgs {
     /// Onboardings in flight at once.
     #[arg(long, default_value_t = 32)]
     pub(crate) concurrency: usize,
-    /// Fraction of requests the sandbox fails (500, 503, dropped connection, delay).
-    #[arg(long, default_value_t = 0.0)]
+    /// Fraction of requests the sandbox fails (500, 503, dropped connection, delay), 0 to 1.
+    #[arg(long, default_value_t = 0.0, value_parser = super::parse_rate)]
     pub(crate) fault_rate: f64,
     /// Seed of the injected faults.
     #[arg(long, default_value_t = 1)]
