@@ -224,6 +224,10 @@ pub(crate) struct SandboxArgs {
     /// Time an account spends in `pending` before `active`, in milliseconds (default 200).
     #[arg(long, value_name = "N")]
     pub(crate) deployment_delay_ms: Option<u64>,
+    /// Deliver webhooks to callback URLs on any host. By default only loopback callbacks are
+    /// accepted, so that whoever can reach the sandbox cannot make it call out.
+    #[arg(long)]
+    pub(crate) webhooks_any_host: bool,
     /// Print only the JSON line (nothing on stderr).
     #[arg(long)]
     pub(crate) quiet: bool,

@@ -133,6 +133,7 @@ async fn sandbox_serves_a_hand_signed_request_and_stops_cleanly() {
         assert_eq!(stopped["stopped"], true, "{stopped}");
         assert_eq!(stopped["counters"]["requests"], 4, "{stopped}");
         assert_eq!(stopped["counters"]["rejectedRequests"], 1, "{stopped}");
+        assert_eq!(stopped["webhooks"]["events"], 0, "{stopped}");
         assert!(
             stopped["peakRssKiB"].as_u64().is_some_and(|kib| kib > 0),
             "{stopped}"
@@ -276,4 +277,62 @@ fn sandbox_authority_names_the_base_url_and_a_bad_one_is_a_usage_error() {
         stderr.contains("`host:port` is not a host[:port]"),
         "{stderr}"
     );
+}
+
+/// SIGTERM, then the stop line.
+#[cfg(unix)]
+fn stop(running: &mut Running, stdout: &mut BufReader<ChildStdout>) -> Value {
+    let pid = running.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = running.0.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    serde_json::from_str(&line).unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn sandbox_webhooks_any_host_accepts_a_remote_callback_and_the_stop_line_counts_webhooks() {
+    let (mut running, started, mut stdout) =
+        start(&["--listen", "127.0.0.1:0", "--webhooks-any-host", "--quiet"]);
+    let key_file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/request-keys/p384_with_params.pem"
+    );
+    let register = Command::new(env!("CARGO_BIN_EXE_chainsig"))
+        .args([
+            "--json",
+            "webhooks",
+            "register",
+            "--url",
+            "http://example.com/hooks",
+        ])
+        .args(["--types", "account.updated"])
+        .env_remove("OFFBLOCKS_KEY_ID")
+        .env_remove("OFFBLOCKS_SIGNING_KEY_URI")
+        .env("OFFBLOCKS_BASE_URL", started["baseUrl"].as_str().unwrap())
+        .env("OFFBLOCKS_API_KEY", started["apiKey"].as_str().unwrap())
+        .env(
+            "OFFBLOCKS_API_SECRET",
+            started["apiSecret"].as_str().unwrap(),
+        )
+        .env("OFFBLOCKS_SIGNING_KEY_FILE", key_file)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&register.stderr);
+    assert_eq!(register.status.code(), Some(0), "{stderr}");
+    let registered: Value = serde_json::from_slice(&register.stdout).unwrap();
+    assert_eq!(registered["callbackUrl"], "http://example.com/hooks");
+
+    let stopped = stop(&mut running, &mut stdout);
+    // No record changed, so no event was queued (and nothing was sent to example.com).
+    assert_eq!(stopped["webhooks"]["events"], 0, "{stopped}");
+    assert_eq!(stopped["webhooks"]["attempts"], 0, "{stopped}");
 }

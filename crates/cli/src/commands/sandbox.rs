@@ -16,7 +16,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 pub(crate) async fn run(args: SandboxArgs) -> Result<ExitCode, CliError> {
     let defaults = SandboxConfig::default();
-    let config = SandboxConfig {
+    let mut config = SandboxConfig {
         listen: args.listen,
         authority: args.authority,
         api_key: args.api_key,
@@ -27,6 +27,7 @@ pub(crate) async fn run(args: SandboxArgs) -> Result<ExitCode, CliError> {
         faults: FaultConfig::new(args.fault_rate, args.fault_seed),
         ..defaults
     };
+    config.webhooks.allow_any_host = args.webhooks_any_host;
     let sandbox = Sandbox::start(config).await.map_err(|e| match e {
         SandboxError::Authority { .. } => CliError::input(e.to_string()),
         _ => CliError::with_hint(
@@ -51,6 +52,9 @@ pub(crate) async fn run(args: SandboxArgs) -> Result<ExitCode, CliError> {
             sandbox.api_key(),
             sandbox.api_secret(),
         );
+        if args.webhooks_any_host {
+            eprintln!("delivering webhooks to callback URLs on any host, not only loopback");
+        }
         if args.fault_rate > 0.0 {
             eprintln!(
                 "injecting faults into {}% of requests (seed {})",
@@ -71,6 +75,7 @@ pub(crate) async fn run(args: SandboxArgs) -> Result<ExitCode, CliError> {
     let stopped = json!({
         "stopped": true,
         "counters": sandbox.counters(),
+        "webhooks": sandbox.webhook_counters(),
         "peakRssKiB": peak_rss_kib(),
     });
     let mut stdout = std::io::stdout();
