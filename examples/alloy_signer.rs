@@ -10,7 +10,7 @@
 //! that signed with another key never reaches OffBlocks.
 
 use alloy_signer_local::PrivateKeySigner;
-use chainsig::api::{CreateAccount, FlowEvent, FlowOptions, IdempotencyKey};
+use chainsig::api::{FlowEvent, FlowOptions};
 use chainsig::evm::AlloyChallengeSigner;
 use chainsig::{ChainId, ChallengeSigner};
 use chainsig_sandbox::{Sandbox, SandboxConfig};
@@ -37,18 +37,10 @@ pub(crate) async fn main() -> Result<(), Box<dyn std::error::Error>> {
         FlowEvent::Waiting { status, .. } => println!("         account is {status}…"),
         _ => {}
     });
-    let customer = client
-        .onboard_customer(&signer, "alloy-example", &options)
-        .await?;
+    // The sandbox's simulator stands in for KYC (examples/support/mod.rs).
+    let (customer, account) =
+        support::onboard_with_simulated_kyc(&client, &signer, "alloy-example", &options).await?;
     println!("customer {} ({})", customer.id, customer.status);
-
-    // The sandbox's simulator stands in for KYC.
-    client
-        .simulator_verify(&customer.id, IdempotencyKey::new())
-        .await?;
-    let account = client
-        .open_account(&customer.id, &signer, &CreateAccount::card("EUR"), &options)
-        .await?;
     println!(
         "account  {} ({}), smart account {}",
         account.id,

@@ -15,11 +15,10 @@
 //! audit trail. For an EVM key behind a digest-only KMS, implement `chainsig::evm::DigestSigner`
 //! and wrap it in `chainsig::evm::KmsSigner` the same way.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use chainsig::api::{CreateAccount, FlowEvent, FlowOptions, IdempotencyKey};
-use std::sync::Arc;
-
+use chainsig::api::{FlowEvent, FlowOptions};
 use chainsig::core::{MemoryAuditSink, async_trait};
 use chainsig::solana::{Ed25519ChallengeSigner, Ed25519Signer, LocalSolanaSigner};
 use chainsig::{Challenge, ChallengeSigner, PolicySigner, SignerError, StandardPolicy};
@@ -185,15 +184,9 @@ pub(crate) async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         _ => {}
     });
-    let customer = client
-        .onboard_customer(&signer, "custody-example", &options)
-        .await?;
-    client
-        .simulator_verify(&customer.id, IdempotencyKey::new())
-        .await?;
-    let account = client
-        .open_account(&customer.id, &signer, &CreateAccount::card("EUR"), &options)
-        .await?;
+    // The sandbox's simulator stands in for KYC (examples/support/mod.rs).
+    let (customer, account) =
+        support::onboard_with_simulated_kyc(&client, &signer, "custody-example", &options).await?;
 
     println!(
         "\ncustomer {} is {}\naccount  {} is {}, smart account {}",

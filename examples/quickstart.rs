@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chainsig::ChallengeSigner;
-use chainsig::api::{CreateAccount, FlowOptions, IdempotencyKey};
+use chainsig::api::FlowOptions;
 use chainsig::evm::LocalEvmSigner;
 use chainsig::solana::LocalSolanaSigner;
 use chainsig::tron::LocalTronSigner;
@@ -40,21 +40,14 @@ pub(crate) async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let options = FlowOptions::default();
         // Prove wallet ownership (SIWE challenge checked, then signed), approve KYC in the
         // sandbox's simulator, then open an account (session-key challenge signed) and wait
-        // for its deployment.
-        let customer = client
-            .onboard_customer(signer.as_ref(), &format!("quickstart-{i}"), &options)
-            .await?;
-        client
-            .simulator_verify(&customer.id, IdempotencyKey::new())
-            .await?;
-        let account = client
-            .open_account(
-                &customer.id,
-                signer.as_ref(),
-                &CreateAccount::card("EUR"),
-                &options,
-            )
-            .await?;
+        // for its deployment: three calls, in examples/support/mod.rs.
+        let (customer, account) = support::onboard_with_simulated_kyc(
+            &client,
+            signer.as_ref(),
+            &format!("quickstart-{i}"),
+            &options,
+        )
+        .await?;
         rows.push([
             chain.to_string(),
             signer.account().to_string(),

@@ -1,7 +1,9 @@
 //! What the sandbox examples share: a client of a local sandbox whose request-signing key is
-//! registered. Each example includes it with `#[path = "support/mod.rs"] mod support;`.
+//! registered, and the three steps of an onboarding. Each example includes it with
+//! `#[path = "support/mod.rs"] mod support;`.
 
-use chainsig::api::Client;
+use chainsig::ChallengeSigner;
+use chainsig::api::{Account, Client, CreateAccount, Customer, FlowOptions, IdempotencyKey};
 use chainsig::httpsig::P384SigningKey;
 use chainsig_sandbox::SandboxHandle;
 
@@ -20,4 +22,27 @@ pub(crate) async fn registered_client(
         .build()?;
     let key_id = client.register_signing_key(&public_key).await?;
     Ok((client, key_id))
+}
+
+/// A whole onboarding against the sandbox: proves ownership of `signer`'s wallet (its SIWX
+/// challenge checked, then signed), approves KYC in the sandbox's simulator (a real customer
+/// goes through OffBlocks' KYC instead), then opens a EUR card account, whose session-key
+/// challenge `signer` signs, and waits for its smart account to be deployed.
+pub(crate) async fn onboard_with_simulated_kyc<S: ChallengeSigner + ?Sized>(
+    client: &Client,
+    signer: &S,
+    external_id: &str,
+    options: &FlowOptions,
+) -> Result<(Customer, Account), Box<dyn std::error::Error>> {
+    let customer = client
+        .onboard_customer(signer, external_id, options)
+        .await?;
+    client
+        .simulator_verify(&customer.id, IdempotencyKey::new())
+        .await?;
+    let request = CreateAccount::card("EUR");
+    let account = client
+        .open_account(&customer.id, signer, &request, options)
+        .await?;
+    Ok((customer, account))
 }

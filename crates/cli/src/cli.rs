@@ -67,49 +67,28 @@ pub(crate) enum Command {
     #[command(after_help = "Example:\n  chainsig keygen --chain solana --out id.json")]
     Keygen(KeygenArgs),
     /// Print the account of a key: {"account": "<CAIP-10>", "address": "<address>"}.
-    #[command(
-        after_help = "Example:\n  chainsig address --chain eip155:324 --key-file customer.key"
-    )]
+    #[command(after_help = ADDRESS_HELP)]
     Address(AddressArgs),
     /// Sign a base64 challenge with a key; prints the signature as JSON.
-    #[command(
-        after_help = "Example:\n  chainsig sign --chain evm --key-file customer.key --challenge aGVsbG8="
-    )]
+    #[command(after_help = SIGN_HELP)]
     Sign(SignArgs),
     /// Verify a signature over a base64 challenge: {"valid": true|false}, exit 0 or 1.
-    #[command(
-        after_help = "Example:\n  chainsig verify --chain solana --account 7S3P4HxJpyyigGzodYwHtCxZyUQe9JiBMHyRWXArAaKv \\\n      --challenge aGVsbG8= --signature <base64>"
-    )]
+    #[command(after_help = VERIFY_HELP)]
     Verify(VerifyArgs),
     /// Onboard a customer (or a CSV batch): prove wallet ownership, KYC, open a card account.
-    #[command(
-        after_help = "Examples:\n  chainsig onboard --chain evm --key-file customer.key --external-id c-42 --simulate-kyc\n  chainsig onboard --batch customers.csv --concurrency 16 --simulate-kyc\n\nThe CSV has the columns external_id,chain,key_file,currency. A journal next to it\n(FILE.csv.journal) records each row's progress: run the same command again after an\ninterruption and it finishes the batch without creating anything twice.\nOn a terminal a batch shows a progress bar and a summary; otherwise (or with --json) it\nprints one JSON line per row ({\"line\", \"externalId\", \"status\": \"done\"|\"failed\",\n\"alreadyDone\", \"accountId\", \"error\", …}) and a last {\"summary\": …} line. A bad row is\nreported with its line number and the batch goes on; the exit code is 1 if any row failed."
-    )]
+    #[command(after_help = ONBOARD_HELP)]
     Onboard(OnboardArgs),
     /// Inspect, fetch or sign challenges.
-    #[command(
-        subcommand,
-        after_help = "Examples:\n  chainsig challenge inspect NWRmMzU5ZjAtZDI5OS00MGExLTgwMjMtMTdjNzdhNTAxNDRj\n  chainsig challenge fetch --account 6f1c…\n  chainsig challenge sign --account 6f1c… --chain evm --key-file customer.key"
-    )]
+    #[command(subcommand, after_help = CHALLENGE_HELP)]
     Challenge(ChallengeCommand),
     /// Create, register or remove the P-384 request-signing key.
-    #[command(
-        subcommand,
-        name = "signing-key",
-        after_help = "Examples:\n  chainsig signing-key new --out signing-key.pem\n  chainsig signing-key register --key-file signing-key.pem\n  chainsig signing-key remove"
-    )]
+    #[command(subcommand, name = "signing-key", after_help = SIGNING_KEY_HELP)]
     SigningKey(SigningKeyCommand),
     /// Rotate or revoke the API key and secret.
-    #[command(
-        subcommand,
-        after_help = "Examples:\n  chainsig credentials rotate --new-api-key 1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b --new-secret-file new-secret\n  chainsig credentials revoke --yes"
-    )]
+    #[command(subcommand, after_help = CREDENTIALS_HELP)]
     Credentials(CredentialsCommand),
     /// Change a customer: deactivate.
-    #[command(
-        subcommand,
-        after_help = "Example:\n  chainsig customer deactivate 04c5851c-4386-5bd9-a4a7-3b6e1f0d2c11"
-    )]
+    #[command(subcommand, after_help = CUSTOMER_HELP)]
     Customer(CustomerCommand),
     /// Run a local OffBlocks-compatible API that checks every signature; prints
     /// {"baseUrl", "apiKey", "apiSecret"} and serves until Ctrl-C or SIGTERM.
@@ -122,6 +101,53 @@ pub(crate) enum Command {
     #[command(subcommand)]
     Webhooks(WebhooksCommand),
 }
+
+const ADDRESS_HELP: &str = "\
+Example:
+  chainsig address --chain eip155:324 --key-file customer.key";
+
+const SIGN_HELP: &str = "\
+Example:
+  chainsig sign --chain evm --key-file customer.key --challenge aGVsbG8=";
+
+const VERIFY_HELP: &str = "\
+Example:
+  chainsig verify --chain solana --account 7S3P4HxJpyyigGzodYwHtCxZyUQe9JiBMHyRWXArAaKv \\
+      --challenge aGVsbG8= --signature <base64>";
+
+const ONBOARD_HELP: &str = "\
+Examples:
+  chainsig onboard --chain evm --key-file customer.key --external-id c-42 --simulate-kyc
+  chainsig onboard --batch customers.csv --concurrency 16 --simulate-kyc
+
+The CSV has the columns external_id,chain,key_file,currency. A journal next to it
+(FILE.csv.journal) records each row's progress: run the same command again after an
+interruption and it finishes the batch without creating anything twice.
+On a terminal a batch shows a progress bar and a summary; otherwise (or with --json) it
+prints one JSON line per row ({\"line\", \"externalId\", \"status\": \"done\"|\"failed\",
+\"alreadyDone\", \"accountId\", \"error\", …}) and a last {\"summary\": …} line. A bad row is
+reported with its line number and the batch goes on; the exit code is 1 if any row failed.";
+
+const CHALLENGE_HELP: &str = "\
+Examples:
+  chainsig challenge inspect NWRmMzU5ZjAtZDI5OS00MGExLTgwMjMtMTdjNzdhNTAxNDRj
+  chainsig challenge fetch --account 6f1c…
+  chainsig challenge sign --account 6f1c… --chain evm --key-file customer.key";
+
+const SIGNING_KEY_HELP: &str = "\
+Examples:
+  chainsig signing-key new --out signing-key.pem
+  chainsig signing-key register --key-file signing-key.pem
+  chainsig signing-key remove";
+
+const CREDENTIALS_HELP: &str = "\
+Examples:
+  chainsig credentials rotate --new-api-key 1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b --new-secret-file new-secret
+  chainsig credentials revoke --yes";
+
+const CUSTOMER_HELP: &str = "\
+Example:
+  chainsig customer deactivate 04c5851c-4386-5bd9-a4a7-3b6e1f0d2c11";
 
 const SANDBOX_HELP: &str = "\
 Prints one JSON line on stdout at start: {\"baseUrl\": …, \"apiKey\": …, \"apiSecret\": …},

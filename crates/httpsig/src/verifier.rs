@@ -145,17 +145,15 @@ impl Verifier {
 
     /// Seconds of clock difference tolerated for `created` (future) and `expires` (past).
     #[must_use]
-    pub fn with_clock_skew(mut self, secs: u64) -> Self {
-        self.clock_skew = secs;
-        self
+    pub fn with_clock_skew(self, clock_skew: u64) -> Self {
+        Self { clock_skew, ..self }
     }
 
     /// Rejects signatures whose `created` is more than `secs` old (`None`: no limit, for tests
     /// against fixed vectors).
     #[must_use]
-    pub fn with_max_age(mut self, secs: Option<u64>) -> Self {
-        self.max_age = secs;
-        self
+    pub fn with_max_age(self, max_age: Option<u64>) -> Self {
+        Self { max_age, ..self }
     }
 
     /// Another profile (label, required components).
@@ -216,7 +214,13 @@ impl Verifier {
             keyid = tracing::field::Empty,
         );
         let _guard = span.enter();
-        let result = self.verify_inner(method, uri, headers, body, now, None);
+        let request = Received {
+            method,
+            uri,
+            headers,
+            body,
+        };
+        let result = self.verify_inner(request, now, None);
         match &result {
             Ok(v) => {
                 span.record("keyid", v.keyid.as_str());
@@ -242,25 +246,27 @@ impl Verifier {
         let span =
             tracing::debug_span!("httpsig.verify", method = %parts.method, path = parts.uri.path());
         let _guard = span.enter();
-        self.verify_inner(
-            &parts.method,
-            &parts.uri,
-            &parts.headers,
+        let request = Received {
+            method: &parts.method,
+            uri: &parts.uri,
+            headers: &parts.headers,
             body,
-            now,
-            Some(key),
-        )
+        };
+        self.verify_inner(request, now, Some(key))
     }
 
     fn verify_inner(
         &self,
-        method: &Method,
-        uri: &Uri,
-        headers: &HeaderMap,
-        body: &[u8],
+        request: Received<'_>,
         now: u64,
         given_key: Option<&P384VerifyingKey>,
     ) -> Result<VerifiedSignature, VerifyError> {
+        let Received {
+            method,
+            uri,
+            headers,
+            body,
+        } = request;
         let profile = &self.profile;
 
         // 1. Parse.
@@ -383,6 +389,14 @@ impl Verifier {
 
 /// A header the verification cannot do without, its field lines joined: missing and not UTF-8
 /// are different errors.
+/// A received request as the checks see it: the parts they read and the body bytes.
+struct Received<'a> {
+    method: &'a Method,
+    uri: &'a Uri,
+    headers: &'a HeaderMap,
+    body: &'a [u8],
+}
+
 fn required_header(
     headers: &HeaderMap,
     name: &http::HeaderName,

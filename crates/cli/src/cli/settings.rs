@@ -4,6 +4,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+/// The variable that holds the API key unless `--api-key-env` names another.
+const API_KEY_VAR: &str = "OFFBLOCKS_API_KEY";
+/// The variable that holds the API secret unless `--api-secret-env` names another.
+const API_SECRET_VAR: &str = "OFFBLOCKS_API_SECRET";
+
 /// The settings every command that talks to the API takes.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct ApiArgs {
@@ -11,20 +16,10 @@ pub(crate) struct ApiArgs {
     #[arg(long, value_name = "URL", global = true)]
     pub(crate) base_url: Option<String>,
     /// Variable holding the API key.
-    #[arg(
-        long,
-        value_name = "VAR",
-        default_value = "OFFBLOCKS_API_KEY",
-        global = true
-    )]
+    #[arg(long, value_name = "VAR", default_value = API_KEY_VAR, global = true)]
     pub(crate) api_key_env: String,
     /// Variable holding the API secret.
-    #[arg(
-        long,
-        value_name = "VAR",
-        default_value = "OFFBLOCKS_API_SECRET",
-        global = true
-    )]
+    #[arg(long, value_name = "VAR", default_value = API_SECRET_VAR, global = true)]
     pub(crate) api_secret_env: String,
     /// File holding the API secret (instead of a variable).
     #[arg(long, value_name = "PATH", global = true)]
