@@ -1,12 +1,12 @@
 //! `open_enum!`: an enum of the values the API is known to send, plus `Unknown(String)` for any
 //! other, so that a newer API does not break an older reader.
 
-/// Declares an open enum: its known variants, each with an associated `&'static str` constant
-/// naming its text (usable as a match pattern by a closed enum on top, such as the sandbox's),
-/// `as_str`, `From<String>`, `Into<String>`, `Display`, and serde as a plain string.
+/// Declares an open enum: its known variants, each with the text the API writes for it, `KNOWN`
+/// (those texts), `as_str`, `From<String>`, `Into<String>`, `Display`, and serde as a plain
+/// string.
 macro_rules! open_enum {
     ($(#[$meta:meta])* $name:ident {
-        $($(#[$vmeta:meta])* $variant:ident = $konst:ident => $text:literal),* $(,)?
+        $($(#[$vmeta:meta])* $variant:ident => $text:literal),* $(,)?
     }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -18,16 +18,13 @@ macro_rules! open_enum {
         }
 
         impl $name {
-            $(
-                #[doc = concat!("`", $text, "`, the text of [`", stringify!($name), "::",
-                    stringify!($variant), "`].")]
-                pub const $konst: &'static str = $text;
-            )*
+            /// The texts of the known variants, in their declared order.
+            pub const KNOWN: &'static [&'static str] = &[$($text),*];
 
             /// The value as the API writes it.
             pub fn as_str(&self) -> &str {
                 match self {
-                    $($name::$variant => Self::$konst,)*
+                    $($name::$variant => $text,)*
                     $name::Unknown(other) => other,
                 }
             }

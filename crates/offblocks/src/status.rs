@@ -7,17 +7,17 @@ open_enum! {
     /// Customer states (`offblocks-api.md` 1.10).
     CustomerStatus {
         /// Created; waits for the ownership challenge signature.
-        Initiating = INITIATING => "initiating",
+        Initiating => "initiating",
         /// Ownership proven; blockchain screening.
-        Screening = SCREENING => "screening",
+        Screening => "screening",
         /// KYC in progress.
-        Verifying = VERIFYING => "verifying",
+        Verifying => "verifying",
         /// Ready for accounts.
-        Active = ACTIVE => "active",
+        Active => "active",
         /// Deactivated.
-        Inactive = INACTIVE => "inactive",
+        Inactive => "inactive",
         /// Refused (final).
-        Rejected = REJECTED => "rejected",
+        Rejected => "rejected",
     }
 }
 
@@ -25,17 +25,17 @@ open_enum! {
     /// Account states (`offblocks-api.md` 1.10).
     AccountStatus {
         /// Created; waits for the session-key challenge signature.
-        Initiating = INITIATING => "initiating",
+        Initiating => "initiating",
         /// Signature accepted; the smart account is being deployed.
-        Pending = PENDING => "pending",
+        Pending => "pending",
         /// Deployed and usable.
-        Active = ACTIVE => "active",
+        Active => "active",
         /// Deactivated.
-        Inactive = INACTIVE => "inactive",
+        Inactive => "inactive",
         /// Closed (final).
-        Closed = CLOSED => "closed",
+        Closed => "closed",
         /// Failed its validations (final).
-        Failed = FAILED => "failed",
+        Failed => "failed",
     }
 }
 
@@ -43,7 +43,7 @@ open_enum! {
     /// Account types.
     AccountType {
         /// A card account ([`CARD_ACCOUNT`](crate::rules::CARD_ACCOUNT)).
-        CardAccount = CARD_ACCOUNT => "card_account",
+        CardAccount => "card_account",
     }
 }
 
@@ -79,7 +79,10 @@ mod tests {
             assert!(!matches!(status, CustomerStatus::Unknown(_)));
             assert_eq!(serde_json::to_value(&status).unwrap(), s);
         }
-        assert_eq!(AccountType::CARD_ACCOUNT, crate::rules::CARD_ACCOUNT);
+        assert_eq!(
+            AccountType::CardAccount.as_str(),
+            crate::rules::CARD_ACCOUNT
+        );
     }
 
     #[test]

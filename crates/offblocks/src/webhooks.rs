@@ -15,15 +15,15 @@ open_enum! {
     /// Webhook event types (`offblocks-api.md` 1.12).
     WebhookType {
         /// A customer changed (its status, for one).
-        CustomerUpdated = CUSTOMER_UPDATED => "customer.updated",
+        CustomerUpdated => "customer.updated",
         /// An account changed.
-        AccountUpdated = ACCOUNT_UPDATED => "account.updated",
+        AccountUpdated => "account.updated",
         /// A card changed.
-        CardUpdated = CARD_UPDATED => "card.updated",
+        CardUpdated => "card.updated",
         /// An authorisation changed.
-        AuthorisationUpdated = AUTHORISATION_UPDATED => "authorisation.updated",
+        AuthorisationUpdated => "authorisation.updated",
         /// A transaction changed.
-        TransactionUpdated = TRANSACTION_UPDATED => "transaction.updated",
+        TransactionUpdated => "transaction.updated",
     }
 }
 
@@ -89,6 +89,6 @@ mod tests {
         );
         let body = body.with_id("w1");
         assert_eq!(serde_json::to_value(&body).unwrap()["id"], "w1");
-        assert_eq!(WebhookType::ACCOUNT_UPDATED, "account.updated");
+        assert_eq!(WebhookType::AccountUpdated.as_str(), "account.updated");
     }
 }

@@ -166,7 +166,7 @@ impl Store {
         if customer.status != CustomerStatus::Active {
             return Err(invalid_state(format!(
                 "cannot deactivate a customer that is {}; only an active one",
-                customer.status.as_str()
+                customer.status.to_wire()
             )));
         }
         customer.status = CustomerStatus::Inactive;

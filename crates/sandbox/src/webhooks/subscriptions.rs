@@ -14,13 +14,7 @@ use uuid::Uuid;
 use crate::error::ApiError;
 
 /// The event types OffBlocks documents (1.12). All are accepted; the sandbox emits the first two.
-pub(crate) const KNOWN_TYPES: &[&str] = &[
-    WebhookType::CUSTOMER_UPDATED,
-    WebhookType::ACCOUNT_UPDATED,
-    WebhookType::CARD_UPDATED,
-    WebhookType::AUTHORISATION_UPDATED,
-    WebhookType::TRANSACTION_UPDATED,
-];
+pub(crate) const KNOWN_TYPES: &[&str] = WebhookType::KNOWN;
 
 /// Longest callback URL accepted.
 const MAX_URL_LEN: usize = 2048;
