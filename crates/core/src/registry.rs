@@ -9,8 +9,8 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use crate::{
-    AccountId, CaipError, ChainId, ChallengeSignature, ChallengeSigner, ChallengeVerifier,
-    SignatureScheme, VerifyError,
+    AccountId, CaipError, ChainId, ChallengeSignature, ChallengeSigner, SignatureScheme,
+    VerifyError,
 };
 
 /// A chain's signature check: `Ok(())` when `signature` was made by `account` over `message` (the
@@ -324,21 +324,17 @@ impl ChainRegistry {
     }
 }
 
-impl ChallengeVerifier for ChainRegistry {
-    /// Verifies with the account's chain; an unregistered namespace is
-    /// [`VerifyError::UnsupportedNamespace`].
-    fn verify(
-        &self,
-        account: &AccountId,
-        message: &[u8],
-        signature: &ChallengeSignature,
-    ) -> Result<(), VerifyError> {
-        let chain = self.get(account.chain().namespace()).map_err(|_| {
-            VerifyError::UnsupportedNamespace {
-                namespace: account.chain().namespace().to_owned(),
-            }
-        })?;
-        chain.verify(account, message, signature)
+/// Verifies with the account's chain; an unregistered namespace is
+/// [`VerifyError::UnsupportedNamespace`].
+impl crate::verifier::sealed::VerifyLookup for ChainRegistry {
+    fn verify_fn(&self, account: &AccountId) -> Result<VerifyFn, VerifyError> {
+        let namespace = account.chain().namespace();
+        let chain = self
+            .get(namespace)
+            .map_err(|_| VerifyError::UnsupportedNamespace {
+                namespace: namespace.to_owned(),
+            })?;
+        Ok(chain.info().verify)
     }
 }
 

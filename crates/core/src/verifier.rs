@@ -2,7 +2,7 @@
 
 use std::fmt::Debug;
 
-use crate::{AccountId, Chain, ChallengeSignature, VerifyError};
+use crate::{AccountId, Chain, ChallengeSignature, VerifyError, VerifyFn};
 
 /// Checks that `signature` was made by `account` over `message` (the decoded challenge bytes).
 ///
@@ -17,15 +17,33 @@ pub trait ChallengeVerifier: Send + Sync + Debug {
     ) -> Result<(), VerifyError>;
 }
 
-/// A registry entry verifies with its [`ChainInfo::verify`](crate::ChainInfo::verify), so a
-/// chain (`&EvmChain`, `&dyn Chain`) is a verifier without an impl of its own.
-impl<T: Chain + ?Sized> ChallengeVerifier for T {
+pub(crate) mod sealed {
+    use crate::{AccountId, VerifyError, VerifyFn};
+
+    /// Finds the verification of an account's chain: a registry entry has its own, the
+    /// registry looks the account's namespace up. Sealed: other verifiers implement
+    /// [`ChallengeVerifier`](super::ChallengeVerifier) directly.
+    pub trait VerifyLookup {
+        fn verify_fn(&self, account: &AccountId) -> Result<VerifyFn, VerifyError>;
+    }
+}
+
+/// A registry entry verifies with its [`ChainInfo::verify`](crate::ChainInfo::verify).
+impl<T: Chain + ?Sized> sealed::VerifyLookup for T {
+    fn verify_fn(&self, _: &AccountId) -> Result<VerifyFn, VerifyError> {
+        Ok(self.info().verify)
+    }
+}
+
+/// A chain (`&EvmChain`, `&dyn Chain`) and the [`ChainRegistry`](crate::ChainRegistry) are
+/// verifiers without an impl of their own.
+impl<T: sealed::VerifyLookup + Send + Sync + Debug + ?Sized> ChallengeVerifier for T {
     fn verify(
         &self,
         account: &AccountId,
         message: &[u8],
         signature: &ChallengeSignature,
     ) -> Result<(), VerifyError> {
-        (self.info().verify)(account, message, signature)
+        (self.verify_fn(account)?)(account, message, signature)
     }
 }

@@ -1,6 +1,7 @@
 //! Tests of `registry`.
 
 use super::*;
+use crate::ChallengeVerifier;
 
 /// A chain for tests: namespace `test`, accounts are any CAIP-10 address, and a signature
 /// is valid when its bytes are the message's first 64 bytes.
