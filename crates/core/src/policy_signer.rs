@@ -291,6 +291,21 @@ mod tests {
 
     const UUID: &[u8] = b"5df359f0-d299-40a1-8023-17c77a50144c";
 
+    /// `sign_under_policy` with the strict policy, no context, and `audit`.
+    fn sign_strictly(
+        fake: &Fake,
+        challenge: &Challenge,
+        audit: &dyn AuditSink,
+    ) -> Result<ChallengeSignature, SignerError> {
+        block_on(sign_under_policy(
+            fake,
+            challenge,
+            &SigningContext::unknown(),
+            &StandardPolicy::strict(),
+            Some(audit),
+        ))
+    }
+
     #[test]
     fn allowed_signed_and_audited_with_the_context() {
         let (fake, audit) = (Fake::new(false), MemoryAuditSink::new());
@@ -335,14 +350,7 @@ mod tests {
         ));
         assert_eq!(fake.calls.load(Ordering::SeqCst), 0);
         // Refused even when the audit line cannot be written.
-        let error = block_on(sign_under_policy(
-            &fake,
-            &hash,
-            &SigningContext::unknown(),
-            &StandardPolicy::strict(),
-            Some(&Full),
-        ))
-        .unwrap_err();
+        let error = sign_strictly(&fake, &hash, &Full).unwrap_err();
         assert!(matches!(error, SignerError::PolicyRefused(_)));
         assert_eq!(fake.calls.load(Ordering::SeqCst), 0);
         drop(audit);
@@ -352,14 +360,7 @@ mod tests {
     fn a_failed_signature_is_audited_and_returned() {
         let (fake, audit) = (Fake::new(true), MemoryAuditSink::new());
         let challenge = Challenge::from_bytes(UUID.to_vec()).unwrap();
-        let error = block_on(sign_under_policy(
-            &fake,
-            &challenge,
-            &SigningContext::unknown(),
-            &StandardPolicy::strict(),
-            Some(&audit),
-        ))
-        .unwrap_err();
+        let error = sign_strictly(&fake, &challenge, &audit).unwrap_err();
         assert!(matches!(error, SignerError::Rejected(_)));
         let event = &audit.events()[0];
         assert_eq!(
@@ -379,14 +380,7 @@ mod tests {
     fn no_signature_without_its_audit_line() {
         let fake = Fake::new(false);
         let challenge = Challenge::from_bytes(UUID.to_vec()).unwrap();
-        let error = block_on(sign_under_policy(
-            &fake,
-            &challenge,
-            &SigningContext::unknown(),
-            &StandardPolicy::strict(),
-            Some(&Full),
-        ))
-        .unwrap_err();
+        let error = sign_strictly(&fake, &challenge, &Full).unwrap_err();
         assert!(error.to_string().contains("audit trail"), "{error}");
     }
 

@@ -293,30 +293,17 @@ mod tests {
 
     #[test]
     fn authority_rules() {
-        assert_eq!(
-            normalize_authority("https", "Example.COM").unwrap(),
-            "example.com"
-        );
-        assert_eq!(
-            normalize_authority("https", "example.com:443").unwrap(),
-            "example.com"
-        );
-        assert_eq!(
-            normalize_authority("http", "example.com:80").unwrap(),
-            "example.com"
-        );
-        assert_eq!(
-            normalize_authority("http", "example.com:443").unwrap(),
-            "example.com:443"
-        );
-        assert_eq!(
-            normalize_authority("https", "[::1]:8443").unwrap(),
-            "[::1]:8443"
-        );
-        assert_eq!(
-            normalize_authority("https", "user@host:443").unwrap(),
-            "host"
-        );
+        for (scheme, given, expected) in [
+            ("https", "Example.COM", "example.com"),
+            ("https", "example.com:443", "example.com"),
+            ("http", "example.com:80", "example.com"),
+            ("http", "example.com:443", "example.com:443"),
+            ("https", "[::1]:8443", "[::1]:8443"),
+            ("https", "user@host:443", "host"),
+        ] {
+            let normalized = normalize_authority(scheme, given).unwrap();
+            assert_eq!(normalized, expected, "{scheme} {given}");
+        }
         assert!(normalize_authority("https", "").is_err());
         assert!(normalize_authority("https", "a b").is_err());
     }

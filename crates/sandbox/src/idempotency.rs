@@ -187,121 +187,78 @@ mod tests {
         }
     }
 
-    #[test]
-    fn same_key_in_flight_conflicts_then_replays() {
+    /// A store in which `key`'s first request (fingerprint 1) has begun at `now`.
+    fn begun() -> (IdempotencyStore, Uuid, OffsetDateTime) {
         let store = IdempotencyStore::default();
         let key = Uuid::new_v4();
         let now = OffsetDateTime::now_utc();
-        assert!(matches!(
-            store.begin(key, [1; 32], now, WINDOW),
-            Begin::Proceed
-        ));
+        assert!(matches!(begin(&store, key, 1, now), Begin::Proceed));
+        (store, key, now)
+    }
+
+    /// `store.begin` for a request under `key` whose fingerprint is `[fingerprint; 32]`.
+    fn begin(store: &IdempotencyStore, key: Uuid, fingerprint: u8, at: OffsetDateTime) -> Begin {
+        store.begin(key, [fingerprint; 32], at, WINDOW)
+    }
+
+    #[test]
+    fn same_key_in_flight_conflicts_then_replays() {
+        let (store, key, now) = begun();
         // A second request with the key while the first is handled: 409.
-        assert!(matches!(
-            store.begin(key, [1; 32], now, WINDOW),
-            Begin::InFlight
-        ));
+        assert!(matches!(begin(&store, key, 1, now), Begin::InFlight));
         // Another request under the key, even in flight: 422.
-        assert!(matches!(
-            store.begin(key, [2; 32], now, WINDOW),
-            Begin::Mismatch
-        ));
+        assert!(matches!(begin(&store, key, 2, now), Begin::Mismatch));
         store.finish(key, stored(StatusCode::CREATED, "{\"id\":1}"));
-        match store.begin(key, [1; 32], now, WINDOW) {
+        match begin(&store, key, 1, now) {
             Begin::Replay(s) => {
                 assert_eq!(s.status, StatusCode::CREATED);
                 assert_eq!(s.body, Bytes::from_static(b"{\"id\":1}"));
             }
             other => panic!("expected a replay, got {other:?}"),
         }
-        assert!(matches!(
-            store.begin(key, [2; 32], now, WINDOW),
-            Begin::Mismatch
-        ));
+        assert!(matches!(begin(&store, key, 2, now), Begin::Mismatch));
     }
 
     #[test]
     fn a_write_in_flight_longer_than_the_window_keeps_its_key() {
-        let store = IdempotencyStore::default();
-        let key = Uuid::new_v4();
-        let now = OffsetDateTime::now_utc();
+        let (store, key, now) = begun();
         assert!(matches!(
-            store.begin(key, [1; 32], now, WINDOW),
-            Begin::Proceed
-        ));
-        assert!(matches!(
-            store.begin(key, [1; 32], now + WINDOW * 2, WINDOW),
+            begin(&store, key, 1, now + WINDOW * 2),
             Begin::InFlight
         ));
     }
 
     #[test]
     fn a_server_error_frees_the_key() {
-        let store = IdempotencyStore::default();
-        let key = Uuid::new_v4();
-        let now = OffsetDateTime::now_utc();
-        assert!(matches!(
-            store.begin(key, [1; 32], now, WINDOW),
-            Begin::Proceed
-        ));
+        let (store, key, now) = begun();
         store.finish(key, stored(StatusCode::SERVICE_UNAVAILABLE, ""));
-        assert!(matches!(
-            store.begin(key, [1; 32], now, WINDOW),
-            Begin::Proceed
-        ));
+        assert!(matches!(begin(&store, key, 1, now), Begin::Proceed));
     }
 
     #[test]
     fn a_client_error_is_stored() {
-        let store = IdempotencyStore::default();
-        let key = Uuid::new_v4();
-        let now = OffsetDateTime::now_utc();
-        assert!(matches!(
-            store.begin(key, [1; 32], now, WINDOW),
-            Begin::Proceed
-        ));
+        let (store, key, now) = begun();
         store.finish(key, stored(StatusCode::BAD_REQUEST, "{}"));
-        assert!(matches!(
-            store.begin(key, [1; 32], now, WINDOW),
-            Begin::Replay(_)
-        ));
+        assert!(matches!(begin(&store, key, 1, now), Begin::Replay(_)));
     }
 
     #[test]
     fn the_key_is_forgotten_after_the_window() {
-        let store = IdempotencyStore::default();
-        let key = Uuid::new_v4();
-        let now = OffsetDateTime::now_utc();
-        assert!(matches!(
-            store.begin(key, [1; 32], now, WINDOW),
-            Begin::Proceed
-        ));
+        let (store, key, now) = begun();
         store.finish(key, stored(StatusCode::CREATED, "{}"));
         let later = now + WINDOW + Duration::from_secs(1);
-        assert!(matches!(
-            store.begin(key, [2; 32], later, WINDOW),
-            Begin::Proceed
-        ));
+        assert!(matches!(begin(&store, key, 2, later), Begin::Proceed));
     }
 
     #[test]
     fn an_abandoned_request_frees_the_key() {
-        let store = IdempotencyStore::default();
-        let key = Uuid::new_v4();
-        let now = OffsetDateTime::now_utc();
-        assert!(matches!(
-            store.begin(key, [1; 32], now, WINDOW),
-            Begin::Proceed
-        ));
+        let (store, key, now) = begun();
         drop(InFlightGuard {
             store: &store,
             key,
             armed: true,
         });
-        assert!(matches!(
-            store.begin(key, [1; 32], now, WINDOW),
-            Begin::Proceed
-        ));
+        assert!(matches!(begin(&store, key, 1, now), Begin::Proceed));
     }
 
     #[test]
