@@ -35,8 +35,8 @@ pub use policy::{AllowAll, ChallengePolicy, Decision, PolicyInput, PolicyRefusal
 pub use policy_rules::{AllowRules, PolicyFileError, PolicyRules, RateLimit, SiwxRules};
 pub use policy_signer::{PolicySigner, sign_under_policy};
 pub use registry::{
-    Chain, ChainInfo, ChainRegistry, KeyLoadError, KeyLoader, KeyOptions, NewKey, RegistryError,
-    VerifyFn,
+    Chain, ChainInfo, ChainRegistry, KeyLoadError, KeyLoadResult, KeyLoader, KeyOptions, NewKey,
+    RegistryError, VerifyFn,
 };
 pub use signature::{ChallengeSignature, SignatureScheme};
 pub use signer::{ApiIdentity, ChallengeSigner, SigningContext};

@@ -165,12 +165,7 @@ impl fmt::Debug for NewKey {
 /// A chain's local key formats: loading a key file's text and making new keys.
 pub trait KeyLoader: Send + Sync + fmt::Debug {
     /// A signer for `chain` from the text of a key file.
-    fn load(
-        &self,
-        chain: &ChainId,
-        text: &str,
-        options: KeyOptions<'_>,
-    ) -> Result<Arc<dyn ChallengeSigner>, KeyLoadError>;
+    fn load(&self, chain: &ChainId, text: &str, options: KeyOptions<'_>) -> KeyLoadResult;
 
     /// A new random key on `chain`.
     fn generate(&self, chain: &ChainId) -> Result<NewKey, KeyLoadError>;
@@ -179,6 +174,9 @@ pub trait KeyLoader: Send + Sync + fmt::Debug {
     /// `solana-keygen new` writes").
     fn key_file_hint(&self) -> &'static str;
 }
+
+/// What [`KeyLoader::load`] gives: a signer for the key, or why the key did not load.
+pub type KeyLoadResult = Result<Arc<dyn ChallengeSigner>, KeyLoadError>;
 
 /// Why a key could not be loaded. Never carries key material.
 #[derive(Debug, thiserror::Error)]
@@ -205,6 +203,21 @@ pub enum KeyLoadError {
     /// The chain is not one of this namespace's.
     #[error(transparent)]
     Chain(#[from] CaipError),
+}
+
+impl KeyLoadError {
+    /// The text is another chain's key; `source` (the chain crate's error) says what it looks
+    /// like.
+    pub fn wrong_chain(source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::WrongChain {
+            source: Box::new(source),
+        }
+    }
+
+    /// The key is invalid; `source` (the chain crate's error) says why.
+    pub fn invalid(source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Invalid(Box::new(source))
+    }
 }
 
 /// A namespace no registered chain handles, or an id refused by its chain.

@@ -2,10 +2,8 @@
 
 use std::sync::Arc;
 
-use chainsig_core::{
-    AccountId, CaipError, Chain, ChainId, ChainInfo, ChallengeSigner, KeyLoadError, KeyLoader,
-    KeyOptions, NewKey, SignatureScheme,
-};
+use chainsig_core::{AccountId, CaipError, Chain, ChainId, ChainInfo, SignatureScheme};
+use chainsig_core::{KeyLoadError, KeyLoadResult, KeyLoader, KeyOptions, NewKey};
 
 use crate::error::KeyError;
 use crate::local::LocalEvmSigner;
@@ -60,21 +58,14 @@ impl From<KeyError> for KeyLoadError {
         match err {
             KeyError::PasswordRequired => KeyLoadError::PasswordRequired,
             KeyError::Caip(err) => KeyLoadError::Chain(err),
-            err @ KeyError::WrongChain { .. } => KeyLoadError::WrongChain {
-                source: Box::new(err),
-            },
-            err => KeyLoadError::Invalid(Box::new(err)),
+            err @ KeyError::WrongChain { .. } => KeyLoadError::wrong_chain(err),
+            err => KeyLoadError::invalid(err),
         }
     }
 }
 
 impl KeyLoader for EvmChain {
-    fn load(
-        &self,
-        chain: &ChainId,
-        text: &str,
-        options: KeyOptions<'_>,
-    ) -> Result<Arc<dyn ChallengeSigner>, KeyLoadError> {
+    fn load(&self, chain: &ChainId, text: &str, options: KeyOptions<'_>) -> KeyLoadResult {
         let signer = LocalEvmSigner::from_key_file_contents(text, options.password)
             .and_then(|s| s.with_chain(chain.clone()))
             .map_err(KeyLoadError::from)?;

@@ -2,10 +2,8 @@
 
 use std::sync::Arc;
 
-use chainsig_core::{
-    AccountId, CaipError, Chain, ChainId, ChainInfo, ChallengeSigner, KeyLoadError, KeyLoader,
-    KeyOptions, NewKey, SignatureScheme,
-};
+use chainsig_core::{AccountId, CaipError, Chain, ChainId, ChainInfo, SignatureScheme};
+use chainsig_core::{KeyLoadError, KeyLoadResult, KeyLoader, KeyOptions, NewKey};
 use sha2::Digest as _;
 
 use crate::error::KeyError;
@@ -58,20 +56,13 @@ impl Chain for SolanaChain {
 
 fn load_error(err: KeyError) -> KeyLoadError {
     match err {
-        err @ KeyError::LooksLikeOtherKey { .. } => KeyLoadError::WrongChain {
-            source: Box::new(err),
-        },
-        err => KeyLoadError::Invalid(Box::new(err)),
+        err @ KeyError::LooksLikeOtherKey { .. } => KeyLoadError::wrong_chain(err),
+        err => KeyLoadError::invalid(err),
     }
 }
 
 impl KeyLoader for SolanaChain {
-    fn load(
-        &self,
-        chain: &ChainId,
-        text: &str,
-        options: KeyOptions<'_>,
-    ) -> Result<Arc<dyn ChallengeSigner>, KeyLoadError> {
+    fn load(&self, chain: &ChainId, text: &str, options: KeyOptions<'_>) -> KeyLoadResult {
         if options.password.is_some() {
             return Err(KeyLoadError::PasswordNotUsed {
                 namespace: "solana",

@@ -2,10 +2,8 @@
 
 use std::sync::Arc;
 
-use chainsig_core::{
-    AccountId, CaipError, Chain, ChainId, ChainInfo, ChallengeSigner, KeyLoadError, KeyLoader,
-    KeyOptions, NewKey, SignatureScheme,
-};
+use chainsig_core::{AccountId, CaipError, Chain, ChainId, ChainInfo, SignatureScheme};
+use chainsig_core::{KeyLoadError, KeyLoadResult, KeyLoader, KeyOptions, NewKey};
 
 use crate::address::TronAddress;
 use crate::local::{LocalTronSigner, account_on};
@@ -73,12 +71,7 @@ impl Chain for TronChain {
 }
 
 impl KeyLoader for TronChain {
-    fn load(
-        &self,
-        chain: &ChainId,
-        text: &str,
-        options: KeyOptions<'_>,
-    ) -> Result<Arc<dyn ChallengeSigner>, KeyLoadError> {
+    fn load(&self, chain: &ChainId, text: &str, options: KeyOptions<'_>) -> KeyLoadResult {
         let network = TronNetwork::from_chain(chain)?;
         let signer = LocalTronSigner::from_key_file_contents(text, options.password)
             .map_err(KeyLoadError::from)?
