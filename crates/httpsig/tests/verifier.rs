@@ -401,3 +401,24 @@ fn errors_display_their_reason_and_are_stable() {
     assert_eq!(e.to_string(), "signature is 103 bytes, expected 96 (r ‖ s)");
     assert_eq!(e.reason(), "signature-length");
 }
+
+#[test]
+fn debug_shows_the_settings_and_no_keys() {
+    let s = signer();
+    let verifier = verifier_for(&s)
+        .with_scheme("http")
+        .with_authority(Some("localhost:8411".to_owned()))
+        .with_clock_skew(7)
+        .with_max_age(None);
+    let debug = format!("{verifier:?}");
+    for expected in [
+        "Verifier",
+        "\"http\"",
+        "localhost:8411",
+        "clock_skew: 7",
+        "max_age: None",
+    ] {
+        assert!(debug.contains(expected), "{expected} in {debug}");
+    }
+    assert!(!debug.contains("keys"), "{debug}");
+}
