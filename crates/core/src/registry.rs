@@ -20,7 +20,7 @@ pub type VerifyFn = fn(&AccountId, &[u8], &ChallengeSignature) -> Result<(), Ver
 
 /// The constant facts of a chain namespace, returned by [`Chain::info`]; [`Chain`]'s
 /// `namespace`, `shorthand`, `siwx_name` and `scheme` read them, and the chain's
-/// [`ChallengeVerifier`] is its `verify`.
+/// [`ChallengeVerifier`](crate::ChallengeVerifier) is its `verify`.
 #[derive(Debug, Clone, Copy)]
 pub struct ChainInfo {
     /// The CAIP-2 namespace, e.g. `eip155`.
@@ -32,14 +32,15 @@ pub struct ChainInfo {
     /// The scheme the chain's accounts sign challenges with.
     pub scheme: SignatureScheme,
     /// The chain crate's verification function (e.g. `chainsig_evm::verify`), which every
-    /// [`Chain`] is a [`ChallengeVerifier`] through.
+    /// [`Chain`] is a [`ChallengeVerifier`](crate::ChallengeVerifier) through.
     pub verify: VerifyFn,
 }
 
 /// Everything chain-specific that chain-agnostic code needs, for one CAIP-2 namespace.
 ///
-/// Every chain is a [`ChallengeVerifier`] through its [`ChainInfo::verify`], which refuses
-/// accounts of another namespace with [`VerifyError::UnsupportedNamespace`].
+/// Every chain is a [`ChallengeVerifier`](crate::ChallengeVerifier) through its
+/// [`ChainInfo::verify`], which refuses accounts of another namespace with
+/// [`VerifyError::UnsupportedNamespace`].
 pub trait Chain: Send + Sync + Debug {
     /// The chain's constant facts (namespace, shorthand, SIWX name, scheme, verification), as
     /// data.
