@@ -387,8 +387,6 @@ impl Verifier {
     }
 }
 
-/// A header the verification cannot do without, its field lines joined: missing and not UTF-8
-/// are different errors.
 /// A received request as the checks see it: the parts they read and the body bytes.
 struct Received<'a> {
     method: &'a Method,
@@ -397,6 +395,8 @@ struct Received<'a> {
     body: &'a [u8],
 }
 
+/// A header the verification cannot do without, its field lines joined: missing and not UTF-8
+/// are different errors.
 fn required_header(
     headers: &HeaderMap,
     name: &http::HeaderName,
